@@ -170,5 +170,7 @@ Tensor Tensor::castTo(DType t) const {
 bool Tensor::operator==(const Tensor &other) const {
   if (!(type == other.type))
     return false;
+  if (getSizeInBytes() == 0)
+    return true; // memcmp must not see the null data of empty storage
   return std::memcmp(getRawData(), other.getRawData(), getSizeInBytes()) == 0;
 }
