@@ -46,7 +46,9 @@ std::string serializeTensorProto(const Tensor &t, llvm::StringRef name);
 /// passing nullptr for a .bin is an error.
 llvm::Expected<NamedTensor> readTensorFile(llvm::StringRef path,
                                            const TensorType *binType);
-/// Writes \p t to \p path in the format chosen by extension.
-llvm::Error writeTensorFile(llvm::StringRef path, const Tensor &t);
+/// Writes \p t to \p path in the format chosen by extension; \p name is
+/// stored as the TensorProto name of a .pb (ignored by .npy and .bin).
+llvm::Error writeTensorFile(llvm::StringRef path, const Tensor &t,
+                            llvm::StringRef name = "");
 
 } // namespace rtc

@@ -1,12 +1,13 @@
 //===- compiler/onnx/OnnxImporter.h - ONNX to graph IR ---------*- C++ -*-===//
 //
 // The only code in rtcc that sees ONNX or protobuf headers. It reads a
-// model, runs libonnx's checker, version converter and shape inference where
-// they serve, validates every node (operator, opset 7-17, attributes, shapes)
-// and builds a Graph with typed attributes and ONNX locations. All problems
-// in a model are reported together (joined errors), each located at
+// model, validates every node (operator, opset 7-17, attributes, shapes),
+// implements each op's versioned semantics directly (no version converter)
+// and builds a Graph with typed attributes and ONNX locations. libonnx's
+// full checker and shape inference cross-check the result. All problems in
+// a model are reported together (joined errors), each located at
 // "model.onnx: node 'name' (OpType, opset N)". libonnx exceptions are caught
-// at this boundary and turned into diagnostics.
+// at this boundary (OnnxBoundary.cpp) and turned into diagnostics.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -23,6 +24,10 @@
 #include <vector>
 
 namespace rtc::onnx {
+
+/// The opsets of the default ONNX domain the importer accepts.
+constexpr int64_t minSupportedOpset = 7;
+constexpr int64_t maxSupportedOpset = 17;
 
 struct ImportOptions {
   /// Shapes for graph inputs, overriding symbolic or declared dims
@@ -45,6 +50,8 @@ llvm::Expected<Graph> importModelBytes(llvm::StringRef bytes,
                                        const ImportOptions &options = {});
 
 /// What a model needs, without importing it (for tools and test runners).
+/// Only an unreadable or unparseable file is an error; an unsupported opset
+/// or op is reported through the fields.
 struct ModelSummary {
   int64_t opset = -1;
   /// Distinct op types in graph order of first appearance.
@@ -54,6 +61,16 @@ struct ModelSummary {
   /// Graph inputs feeding operands that must be compile-time constants
   /// (e.g. Reshape's shape), in order; candidates for frozenInputs.
   std::vector<std::string> shapeInputNames;
+  /// Element types of the graph inputs, outputs and initializers, in IR
+  /// spelling ("f32", "u8", ...; the ONNX name, e.g. "bfloat16", for types
+  /// the IR cannot hold), deduplicated, in model order.
+  std::vector<std::string> elemTypes;
+  /// Uses of supported ops that the importer rejects by design (inference-
+  /// only foundation scope), e.g. "BatchNormalization training mode",
+  /// "MaxPool Indices output", "Dropout mask output", "Dropout training
+  /// mode", "non-tensor value 'x'", "element type bfloat16". Deduplicated,
+  /// in model order.
+  std::vector<std::string> unsupportedFeatures;
 };
 llvm::Expected<ModelSummary> summarizeModelFile(llvm::StringRef path);
 
