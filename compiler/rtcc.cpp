@@ -1,11 +1,17 @@
 //===- compiler/rtcc.cpp - The rtcc compiler driver -----------------------===//
 //
-// rtcc reads an ONNX model and, for now, either prints the imported graph IR
-// (--emit=ir) or runs the float reference interpreter on an input tensor and
-// prints the top classes (--reference). The command line is turned into one
-// CompileOptions value first; the actions only see that struct, so later
-// stages (quantization, racetrack lowering, -o model.rtbin) add fields and
-// actions without touching the others.
+// rtcc reads an ONNX model and prints its graph IR (--emit=ir), runs the
+// reference interpreter on an input tensor and prints the top classes
+// (--reference), or compares float and quantized top-1 accuracy on a
+// labelled set (--evaluate with --labels). With --bits/--wbits/--abits or
+// --calib the graph goes through the default pipeline (passes/Pipelines.h)
+// including static quantization first, and every action sees the quantized
+// graph; a pass-instrumentation flag alone also runs the (float) pipeline.
+// Without either, --emit=ir prints the graph exactly as imported.
+//
+// The command line is turned into one DriverOptions value first; the
+// actions only see that struct, so later stages (racetrack lowering,
+// -o model.rtbin) add fields and actions without touching the others.
 //
 // Exit codes: 0 success, 1 a problem with the model or input files,
 // 2 a usage error (bad or conflicting options).
@@ -17,6 +23,8 @@
 #include "ir/Printer.h"
 #include "ir/TensorFile.h"
 #include "ir/reference/Interpreter.h"
+#include "passes/PassManager.h"
+#include "passes/Pipelines.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -26,18 +34,20 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <optional>
 
 using namespace rtc;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Action { None, EmitIr, Reference };
+enum class Action { None, EmitIr, Reference, Evaluate };
 
 /// Everything the driver does, decided from the command line.
-struct CompileOptions {
+struct DriverOptions {
   std::string modelPath;
   /// Output file; "-" means stdout.
   std::string outputPath = "-";
@@ -49,6 +59,17 @@ struct CompileOptions {
   std::string referenceInput;
   unsigned topK = 5;
   std::string classNamesPath;
+  /// Run the graph pipeline (quantizing if compile.quantize).
+  bool runPipeline = false;
+  /// What the pipeline does; compile.calibration is filled after import
+  /// from calibPath (it needs the model's input type).
+  CompileOptions compile;
+  std::string calibPath;
+  PassManagerOptions passes;
+  bool showStats = false;
+  /// --evaluate: the inputs (N x input shape) and their labels (N).
+  std::string evaluateInputs;
+  std::string labelsPath;
 };
 } // namespace
 
@@ -103,6 +124,87 @@ static cl::opt<std::string>
                            "name per line (line i names class i)"),
                   cl::value_desc("file"), cl::cat(rtccCategory));
 
+// Quantization (passes/Quantize.h) and accuracy evaluation.
+static cl::opt<int>
+    bitsOpt("bits",
+            cl::desc("Quantize weights and activations to N bits (2..8); "
+                     "runs the pipeline with static quantization"),
+            cl::value_desc("N"), cl::cat(rtccCategory));
+static cl::opt<int> wbitsOpt("wbits",
+                             cl::desc("Weight bits (2..8), overriding --bits"),
+                             cl::value_desc("N"), cl::cat(rtccCategory));
+static cl::opt<int>
+    abitsOpt("abits", cl::desc("Activation bits (2..8), overriding --bits"),
+             cl::value_desc("N"), cl::cat(rtccCategory));
+static cl::opt<std::string> calibOpt(
+    "calib",
+    cl::desc("Calibration inputs for quantization: a float32 .npy of N x "
+             "(model input shape without its batch dim). Without it rtcc "
+             "calibrates on 16 random N(0,1) inputs and warns"),
+    cl::value_desc("file.npy"), cl::cat(rtccCategory));
+static cl::opt<CalibMethod> calibMethodOpt(
+    "calib-method", cl::desc("How activation ranges are calibrated:"),
+    cl::values(clEnumValN(CalibMethod::MinMax, "minmax",
+                          "observed minimum and maximum (default)"),
+               clEnumValN(CalibMethod::Percentile, "percentile",
+                          "the (100-P)-th and P-th percentiles "
+                          "(--percentile)")),
+    cl::init(CalibMethod::MinMax), cl::cat(rtccCategory));
+static cl::opt<double> percentileOpt(
+    "percentile",
+    cl::desc("P for --calib-method=percentile, in (50, 100] (default 99.99)"),
+    cl::init(99.99), cl::value_desc("P"), cl::cat(rtccCategory));
+static cl::opt<std::string> evaluateOpt(
+    "evaluate",
+    cl::desc("Compare float and quantized top-1 accuracy on these inputs "
+             "(.npy, N x input shape without batch); needs --labels and "
+             "quantization flags"),
+    cl::value_desc("x.npy"), cl::cat(rtccCategory));
+static cl::opt<std::string>
+    labelsOpt("labels",
+              cl::desc("With --evaluate: the N class labels (int64 or "
+                       "int32 .npy, 1-D)"),
+              cl::value_desc("y.npy"), cl::cat(rtccCategory));
+
+namespace {
+/// Pass-instrumentation flags. The shared libLLVM registers options with the
+/// same names (stats, time-passes, print-after-all, print-after) for its own
+/// pass manager; they are dropped in main before these are created, which is
+/// why these are not file-scope statics (see also compiler/rtc-opt.cpp).
+struct InstrumentationFlags {
+  cl::opt<bool> printAfterAll{"print-after-all",
+                              cl::desc("Print the IR after every pass "
+                                       "(to stderr)"),
+                              cl::cat(rtccCategory)};
+  cl::list<std::string> printAfter{
+      "print-after", cl::desc("Print the IR after the named passes"),
+      cl::value_desc("pass"), cl::CommaSeparated, cl::cat(rtccCategory)};
+  cl::opt<bool> verifyEach{"verify-each",
+                           cl::desc("Verify the graph after every pass"),
+                           cl::cat(rtccCategory)};
+  cl::opt<bool> timePasses{"time-passes",
+                           cl::desc("Report the wall time of each pass"),
+                           cl::cat(rtccCategory)};
+  cl::opt<bool> stats{"stats", cl::desc("Print pass statistics (to stderr)"),
+                      cl::cat(rtccCategory)};
+
+  bool any() const {
+    return printAfterAll || !printAfter.empty() || verifyEach || timePasses ||
+           stats;
+  }
+};
+} // namespace
+
+static void dropConflictingLlvmOptions() {
+  llvm::StringMap<cl::Option *> &registered = cl::getRegisteredOptions();
+  for (const char *name : {"verify-each", "print-after-all", "print-after",
+                           "time-passes", "stats"}) {
+    auto it = registered.find(name);
+    if (it != registered.end())
+      it->second->removeArgument();
+  }
+}
+
 static llvm::Error usageError(std::string msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
@@ -132,34 +234,111 @@ static llvm::Error parseInputShape(llvm::StringRef text,
   return llvm::Error::success();
 }
 
-/// Builds CompileOptions from the parsed flags, rejecting conflicts.
-static llvm::Expected<CompileOptions> buildOptions() {
-  CompileOptions opts;
+/// Reads one bits flag; \returns an error unless it is in [2, 8].
+static llvm::Error readBits(const cl::opt<int> &opt, int64_t &bits) {
+  if (!opt.getNumOccurrences())
+    return llvm::Error::success();
+  if (opt < 2 || opt > 8)
+    return usageError(fmt::format("--{} must be between 2 and 8 (got {})",
+                                  opt.ArgStr.str(), opt.getValue()));
+  bits = opt;
+  return llvm::Error::success();
+}
+
+/// Fills the quantization and pipeline parts of \p opts.
+static llvm::Error buildPipelineOptions(DriverOptions &opts,
+                                        const InstrumentationFlags &flags) {
+  CompileOptions &compile = opts.compile;
+  QuantOptions &quant = compile.quant;
+  if (auto err = readBits(bitsOpt, quant.weightBits))
+    return err;
+  quant.activationBits = quant.weightBits;
+  if (auto err = readBits(wbitsOpt, quant.weightBits))
+    return err;
+  if (auto err = readBits(abitsOpt, quant.activationBits))
+    return err;
+  compile.quantize = bitsOpt.getNumOccurrences() ||
+                     wbitsOpt.getNumOccurrences() ||
+                     abitsOpt.getNumOccurrences() || !calibOpt.empty();
+  bool percentileGiven = percentileOpt.getNumOccurrences() > 0;
+  if (!compile.quantize &&
+      (calibMethodOpt.getNumOccurrences() || percentileGiven))
+    return usageError("--calib-method and --percentile require quantization "
+                      "(--bits, --wbits, --abits or --calib)");
+  quant.method = calibMethodOpt;
+  if (percentileGiven) {
+    if (calibMethodOpt.getNumOccurrences() &&
+        quant.method != CalibMethod::Percentile)
+      return usageError("--percentile requires --calib-method=percentile");
+    quant.method = CalibMethod::Percentile;
+  }
+  if (!(percentileOpt > 50.0 && percentileOpt <= 100.0))
+    return usageError(fmt::format("--percentile must be in (50, 100] (got {})",
+                                  percentileOpt.getValue()));
+  quant.percentile = percentileOpt;
+  opts.calibPath = calibOpt;
+
+  opts.passes.verifyEach = flags.verifyEach;
+  opts.passes.printAfterAll = flags.printAfterAll;
+  opts.passes.printAfter.assign(flags.printAfter.begin(),
+                                flags.printAfter.end());
+  opts.passes.timePasses = flags.timePasses;
+  opts.showStats = flags.stats;
+  for (const std::string &name : opts.passes.printAfter)
+    if (!createPassByName(name))
+      return usageError(fmt::format("--print-after: unknown pass '{}'", name));
+  opts.runPipeline = compile.quantize || flags.any();
+  return llvm::Error::success();
+}
+
+/// Builds DriverOptions from the parsed flags, rejecting conflicts.
+static llvm::Expected<DriverOptions>
+buildOptions(const InstrumentationFlags &flags) {
+  DriverOptions opts;
   opts.modelPath = modelPathOpt;
   bool emit = emitOpt != Action::None, reference = !referenceOpt.empty();
+  bool evaluate = !evaluateOpt.empty();
   if (emit && reference)
     return usageError("--emit and --reference cannot be combined");
-  if (!emit && !reference)
+  if (evaluate && (emit || reference))
+    return usageError("--evaluate cannot be combined with --emit or "
+                      "--reference");
+  if (!emit && !reference && !evaluate)
     return usageError("nothing to do: pass --emit=ir or --reference=<input> "
-                      "(compiling to .rtbin is not available yet)");
-  opts.action = emit ? emitOpt.getValue() : Action::Reference;
+                      "(or --evaluate=<x.npy> --labels=<y.npy> with "
+                      "quantization; compiling to .rtbin is not available "
+                      "yet)");
+  if (evaluate != !labelsOpt.empty())
+    return usageError("--evaluate and --labels must be given together");
+  opts.action = emit        ? emitOpt.getValue()
+                : reference ? Action::Reference
+                            : Action::Evaluate;
   if (!reference && (topOpt.getNumOccurrences() || !classNamesOpt.empty()))
     return usageError("--top and --class-names require --reference");
   if (elideOpt && opts.action != Action::EmitIr)
     return usageError("--elide-constants requires --emit=ir");
   if (topOpt == 0)
     return usageError("--top must be at least 1");
+  if (evaluate && !outputOpt.empty())
+    return usageError("-o cannot be combined with --evaluate");
   for (const std::string &s : inputShapeOpt)
     if (auto err = parseInputShape(s, opts.import))
       return err;
+  if (auto err = buildPipelineOptions(opts, flags))
+    return err;
+  if (evaluate && !opts.compile.quantize)
+    return usageError("--evaluate compares float and quantized accuracy: "
+                      "give --bits, --wbits, --abits or --calib");
   if (!outputOpt.empty())
     opts.outputPath = outputOpt;
-  else if (reference)
+  else if (!emit)
     opts.outputPath.clear();
   opts.print.elideLargeConstants = elideOpt;
   opts.referenceInput = referenceOpt;
   opts.topK = topOpt;
   opts.classNamesPath = classNamesOpt;
+  opts.evaluateInputs = evaluateOpt;
+  opts.labelsPath = labelsOpt;
   return opts;
 }
 
@@ -167,7 +346,7 @@ static llvm::Expected<CompileOptions> buildOptions() {
 // --emit=ir
 //===----------------------------------------------------------------------===//
 
-static llvm::Error emitIr(const Graph &g, const CompileOptions &opts) {
+static llvm::Error emitIr(const Graph &g, const DriverOptions &opts) {
   std::error_code ec;
   llvm::raw_fd_ostream os(opts.outputPath, ec, llvm::sys::fs::OF_Text);
   if (ec)
@@ -264,7 +443,7 @@ static bool isSoftmaxOutput(const Graph &g, ValueId v) {
 }
 
 static void printTopK(llvm::raw_ostream &os, const Tensor &t, bool isProb,
-                      const CompileOptions &opts,
+                      const DriverOptions &opts,
                       llvm::ArrayRef<std::string> classNames) {
   int64_t n = t.getNumElements();
   std::vector<double> scores(n);
@@ -314,7 +493,7 @@ static Tensor stackSamples(llvm::ArrayRef<Tensor> outs) {
   return stacked;
 }
 
-static llvm::Error runReference(const Graph &g, const CompileOptions &opts) {
+static llvm::Error runReference(const Graph &g, const DriverOptions &opts) {
   Location modelLoc = Location::inFile(opts.modelPath);
   if (g.getInputs().size() != 1)
     return emitError(modelLoc,
@@ -368,18 +547,243 @@ static llvm::Error runReference(const Graph &g, const CompileOptions &opts) {
 }
 
 //===----------------------------------------------------------------------===//
+// Quantization: calibration data and the pipeline
+//===----------------------------------------------------------------------===//
+
+/// Reads --calib: a float32 .npy of N x (input shape without its batch
+/// dim, or the whole input shape if the batch dim is not 1), split into N
+/// samples of the input's type.
+static llvm::Expected<std::vector<Tensor>>
+loadCalibration(llvm::StringRef path, const Graph &g,
+                llvm::StringRef modelPath) {
+  Location loc = Location::inFile(path);
+  if (g.getInputs().size() != 1)
+    return emitError(Location::inFile(modelPath),
+                     "--calib feeds one input, but the model has {}",
+                     g.getInputs().size());
+  TensorType inType = g.getType(g.getInputs()[0]);
+  inType.quant.reset();
+  llvm::ArrayRef<int64_t> sampleDims = inType.shape;
+  if (!sampleDims.empty() && sampleDims[0] == 1)
+    sampleDims = sampleDims.drop_front();
+  std::string want = "Nx" + formatShape(sampleDims);
+  if (!path.ends_with(".npy"))
+    return emitError(loc,
+                     "calibration data must be a .npy file holding a "
+                     "float32 array of shape {} (N samples)",
+                     want);
+  if (inType.elemType != DType::F32)
+    return emitError(Location::inFile(modelPath),
+                     "cannot calibrate: the model input is {}, expected "
+                     "float32",
+                     inType.str());
+  auto nt = readTensorFile(path, nullptr);
+  if (!nt)
+    return nt.takeError();
+  const Tensor &data = nt->tensor;
+  if (data.getElemType() != DType::F32)
+    return emitError(loc,
+                     "calibration data has element type {}, expected "
+                     "float32 (an array of shape {})",
+                     getDTypeName(data.getElemType()).str(), want);
+  llvm::ArrayRef<int64_t> got = data.getShape();
+  if (got.size() != sampleDims.size() + 1 || got[0] < 1 ||
+      got.drop_front() != sampleDims)
+    return emitError(loc,
+                     "calibration data has shape {}, expected {} (N samples "
+                     "of the model input {} without its batch dim)",
+                     got.empty() ? std::string("() (a scalar)")
+                                 : formatShape(got),
+                     want, inType.str());
+  std::vector<Tensor> samples;
+  size_t bytes = inType.getSizeInBytes();
+  for (int64_t i = 0; i < got[0]; ++i) {
+    Tensor sample(inType);
+    std::memcpy(sample.getRawMutableData(), data.getRawData() + i * bytes,
+                bytes);
+    samples.push_back(std::move(sample));
+  }
+  return samples;
+}
+
+/// Runs \p pm on \p g, rendering nothing. \returns the wall time in seconds.
+static llvm::Expected<double> runTimed(PassManager &pm, Graph &g,
+                                       PassContext &ctx) {
+  auto start = std::chrono::steady_clock::now();
+  if (auto err = pm.run(g, ctx))
+    return err;
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  return took.count();
+}
+
+/// The compiled graphs: the pipeline's result and, for --evaluate, the
+/// float graph after the float pipeline.
+struct Compiled {
+  Graph graph;
+  std::optional<Graph> floatGraph;
+  double quantizeSeconds = 0.0;
+};
+
+/// Runs the pipeline selected by \p opts on the imported \p g.
+static llvm::Expected<Compiled> compileGraph(Graph g, DriverOptions &opts) {
+  Compiled out;
+  CompileOptions &compile = opts.compile;
+  if (compile.quantize && !opts.calibPath.empty()) {
+    auto samples = loadCalibration(opts.calibPath, g, opts.modelPath);
+    if (!samples)
+      return samples.takeError();
+    compile.calibration = std::move(*samples);
+  } else if (compile.quantize) {
+    llvm::errs() << "rtcc: warning: no --calib given: calibrating "
+                    "activations on 16 random N(0,1) inputs; accuracy may "
+                    "suffer\n";
+  }
+  if (compile.quantize) {
+    // Float pipeline first, quietly, so the timed (and instrumented) run
+    // below measures essentially calibration and quantization: its float
+    // passes find nothing left to do.
+    PassManagerOptions quiet;
+    quiet.verifyEach = false;
+    PassManager floatPm(quiet);
+    buildFloatPipeline(floatPm, compile);
+    PassContext floatCtx;
+    if (auto err = floatPm.run(g, floatCtx))
+      return err;
+    if (opts.action == Action::Evaluate)
+      out.floatGraph = g;
+  }
+  PassManager pm(opts.passes);
+  buildDefaultPipeline(pm, compile);
+  PassContext ctx;
+  auto seconds = runTimed(pm, g, ctx);
+  if (!seconds)
+    return seconds.takeError();
+  out.quantizeSeconds = *seconds;
+  if (int64_t n = ctx.stats().get("quantize", "float-fallback"))
+    llvm::errs() << fmt::format(
+        "rtcc: warning: {} node{} could not be quantized and run{} in float "
+        "between dequantize and quantize\n",
+        n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+  if (opts.showStats)
+    ctx.stats().print(llvm::errs());
+  out.graph = std::move(g);
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// --evaluate
+//===----------------------------------------------------------------------===//
+
+/// Reads the labels: a 1-D int64 or int32 array of \p count entries.
+static llvm::Expected<std::vector<int64_t>> readLabels(llvm::StringRef path,
+                                                       size_t count) {
+  Location loc = Location::inFile(path);
+  auto nt = readTensorFile(path, nullptr);
+  if (!nt)
+    return nt.takeError();
+  const Tensor &t = nt->tensor;
+  if (t.getElemType() != DType::I64 && t.getElemType() != DType::I32)
+    return emitError(loc,
+                     "labels have element type {}, expected int64 or "
+                     "int32",
+                     getDTypeName(t.getElemType()).str());
+  if (t.getShape().size() != 1 || size_t(t.getShape()[0]) != count)
+    return emitError(loc,
+                     "labels have shape {}, expected a 1-D array of {} "
+                     "entries (one per --evaluate sample)",
+                     t.getType().str(), count);
+  std::vector<int64_t> labels;
+  for (int64_t i = 0; i < t.getNumElements(); ++i)
+    labels.push_back(t.getAsInt64(i));
+  return labels;
+}
+
+/// \returns the index of the first largest element of \p t.
+static int64_t argmax(const Tensor &t) {
+  int64_t best = 0;
+  for (int64_t i = 1; i < t.getNumElements(); ++i)
+    if (t.getAsDouble(i) > t.getAsDouble(best))
+      best = i;
+  return best;
+}
+
+static llvm::Error runEvaluation(const Compiled &c, const DriverOptions &opts) {
+  const Graph &floatG = *c.floatGraph, &quantG = c.graph;
+  if (floatG.getInputs().size() != 1)
+    return emitError(Location::inFile(opts.modelPath),
+                     "--evaluate feeds one input, but the model has {}",
+                     floatG.getInputs().size());
+  const TensorType &inType = floatG.getType(floatG.getInputs()[0]);
+  auto input = readInput(opts.evaluateInputs, inType);
+  if (!input)
+    return input.takeError();
+  auto samples = splitSamples(std::move(*input), inType, opts.evaluateInputs);
+  if (!samples)
+    return samples.takeError();
+  auto labels = readLabels(opts.labelsPath, samples->size());
+  if (!labels)
+    return labels.takeError();
+
+  size_t n = samples->size(), floatCorrect = 0, quantCorrect = 0, agree = 0;
+  for (size_t s = 0; s < n; ++s) {
+    llvm::ArrayRef<Tensor> in((*samples)[s]);
+    auto f = interpret(floatG, in);
+    if (!f)
+      return f.takeError();
+    auto q = interpret(quantG, in);
+    if (!q)
+      return q.takeError();
+    int64_t fp = argmax((*f)[0]), qp = argmax((*q)[0]);
+    floatCorrect += fp == (*labels)[s];
+    quantCorrect += qp == (*labels)[s];
+    agree += fp == qp;
+  }
+  double floatTop1 = double(floatCorrect) / double(n);
+  double quantTop1 = double(quantCorrect) / double(n);
+  const QuantOptions &q = opts.compile.quant;
+  std::string calib =
+      opts.calibPath.empty()
+          ? std::string("16 random N(0,1) inputs")
+          : fmt::format("{} samples of {}", opts.compile.calibration.size(),
+                        opts.calibPath);
+  std::string method = q.method == CalibMethod::MinMax
+                           ? std::string("minmax")
+                           : fmt::format("percentile {}", q.percentile);
+  llvm::raw_ostream &os = llvm::outs();
+  os << fmt::format("evaluated {} samples of {} (labels {})\n", n,
+                    opts.evaluateInputs, opts.labelsPath);
+  os << fmt::format("  {:<28}  {:>6}  {:>9}\n", "model", "top-1", "correct");
+  os << fmt::format("  {:<28}  {:>6.4f}  {:>9}\n", "float (reference)",
+                    floatTop1, fmt::format("{}/{}", floatCorrect, n));
+  os << fmt::format("  {:<28}  {:>6.4f}  {:>9}\n",
+                    fmt::format("quantized (w{}/a{}, integer)", q.weightBits,
+                                q.activationBits),
+                    quantTop1, fmt::format("{}/{}", quantCorrect, n));
+  os << fmt::format("  same prediction on {}/{} samples\n", agree, n);
+  os << fmt::format("  calibration: {}, {}\n", method, calib);
+  os << fmt::format("  time to quantize (calibration + quantize pass): "
+                    "{:.3f} s\n",
+                    c.quantizeSeconds);
+  os << fmt::format("float top-1: {:.4f}\n", floatTop1);
+  os << fmt::format("quantized top-1: {:.4f}\n", quantTop1);
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
 // main
 //===----------------------------------------------------------------------===//
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLlvm(argc, argv);
+  dropConflictingLlvmOptions();
+  InstrumentationFlags flags;
   cl::HideUnrelatedOptions(rtccCategory);
   if (!cl::ParseCommandLineOptions(
           argc, argv,
           "rtcc: compile ONNX CNNs for racetrack-memory in-memory computing\n",
           &llvm::errs()))
     return 2;
-  auto opts = buildOptions();
+  auto opts = buildOptions(flags);
   if (!opts) {
     renderErrors(opts.takeError(), llvm::errs(), "rtcc");
     return 2;
@@ -390,13 +794,27 @@ int main(int argc, char **argv) {
     renderErrors(graph.takeError(), llvm::errs(), "rtcc");
     return 1;
   }
+  Compiled compiled;
+  if (opts->runPipeline) {
+    auto c = compileGraph(std::move(*graph), *opts);
+    if (!c) {
+      renderErrors(c.takeError(), llvm::errs(), "rtcc");
+      return 1;
+    }
+    compiled = std::move(*c);
+  } else {
+    compiled.graph = std::move(*graph);
+  }
   llvm::Error err = llvm::Error::success();
   switch (opts->action) {
   case Action::EmitIr:
-    err = emitIr(*graph, *opts);
+    err = emitIr(compiled.graph, *opts);
     break;
   case Action::Reference:
-    err = runReference(*graph, *opts);
+    err = runReference(compiled.graph, *opts);
+    break;
+  case Action::Evaluate:
+    err = runEvaluation(compiled, *opts);
     break;
   case Action::None:
     break;

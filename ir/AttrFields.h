@@ -6,8 +6,14 @@
 // parser walks the same table to bind `{name = value}` dictionaries. Adding a
 // field to a struct in ir/Attrs.h means adding one line here.
 //
-// Field types are int64_t, float, double, bool, PadMode and
-// SmallVector<int64_t, N>. `required` is false for scalar fields whose
+// Field types are int64_t, int32_t, float, double, bool, PadMode, DType
+// (printed as its mnemonic: `elem_type = i8`), QuantParams (printed like the
+// q<...> suffix of a tensor type, or `none` when empty), FusedActivation
+// and SmallVector<int64_t or int32_t, N>. A FusedActivation spans several
+// names: nothing is printed when its kind is None, otherwise
+// `activation = "relu"` or `activation = "clip", act_min = 0, act_max = 6`.
+// QConvAttrs prints the ConvAttrs fields, then the RequantAttrs fields.
+// `required` is false for scalar fields whose
 // struct default is meaningful on its own (the parser lets them be omitted);
 // list fields and `axis` are always required, because an empty list or
 // axis 0 is rarely what a hand-written test means. ConstantAttrs is not in
@@ -39,12 +45,14 @@ template <typename A, typename Fn> void forEachAttrField(A &attrs, Fn &&fn) {
     fn("beta", attrs.beta, false);
     fn("trans_a", attrs.transA, false);
     fn("trans_b", attrs.transB, false);
+    fn("activation", attrs.activation, false);
   } else if constexpr (std::is_same_v<T, ConvAttrs>) {
     fn("kernel_shape", attrs.kernelShape, true);
     fn("strides", attrs.strides, true);
     fn("dilations", attrs.dilations, true);
     fn("pads", attrs.pads, true);
     fn("group", attrs.group, false);
+    fn("activation", attrs.activation, false);
   } else if constexpr (std::is_same_v<T, PoolAttrs>) {
     fn("kernel_shape", attrs.kernelShape, true);
     fn("strides", attrs.strides, true);
@@ -64,6 +72,33 @@ template <typename A, typename Fn> void forEachAttrField(A &attrs, Fn &&fn) {
     fn("pads", attrs.pads, true);
     fn("mode", attrs.mode, false);
     fn("value", attrs.value, false);
+  } else if constexpr (std::is_same_v<T, Im2ColAttrs>) {
+    fn("kernel_shape", attrs.kernelShape, true);
+    fn("strides", attrs.strides, true);
+    fn("dilations", attrs.dilations, true);
+    fn("pads", attrs.pads, true);
+    fn("pad_value", attrs.padValue, false);
+  } else if constexpr (std::is_same_v<T, QuantizeAttrs>) {
+    fn("elem_type", attrs.elemType, true);
+    fn("params", attrs.params, true);
+  } else if constexpr (std::is_same_v<T, RequantAttrs>) {
+    fn("out_type", attrs.outType, true);
+    fn("out_quant", attrs.outQuant, true);
+    fn("multipliers", attrs.multipliers, true);
+    fn("shifts", attrs.shifts, true);
+    fn("clamp_min", attrs.clampMin, true);
+    fn("clamp_max", attrs.clampMax, true);
+  } else if constexpr (std::is_same_v<T, QConvAttrs>) {
+    forEachAttrField(attrs.conv, fn);
+    forEachAttrField(attrs.requant, fn);
+  } else if constexpr (std::is_same_v<T, QAddAttrs>) {
+    fn("out_type", attrs.outType, true);
+    fn("out_quant", attrs.outQuant, true);
+    fn("multiplier_a", attrs.multiplierA, true);
+    fn("multiplier_b", attrs.multiplierB, true);
+    fn("shift", attrs.shift, true);
+    fn("clamp_min", attrs.clampMin, true);
+    fn("clamp_max", attrs.clampMax, true);
   } else {
     static_assert(std::is_same_v<T, NoAttrs> ||
                       std::is_same_v<T, ConstantAttrs>,
@@ -82,6 +117,20 @@ inline const char *getPadModeName(PadMode mode) {
     return "edge";
   }
   return "constant";
+}
+
+/// \returns the textual spelling of a fused activation kind ("none",
+/// "relu", "clip").
+inline const char *getActivationKindName(ActivationKind kind) {
+  switch (kind) {
+  case ActivationKind::None:
+    return "none";
+  case ActivationKind::Relu:
+    return "relu";
+  case ActivationKind::Clip:
+    return "clip";
+  }
+  return "none";
 }
 
 } // namespace rtc

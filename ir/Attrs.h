@@ -49,12 +49,24 @@ struct AxisAttrs {
   bool operator==(const AxisAttrs &) const = default;
 };
 
-/// Gemm: Y = alpha * A' * B' + beta * C.
+/// An activation fused into Conv or Gemm (passes/FuseActivation.cpp):
+/// applied to the result after bias. Relu is max(x, 0); Clip clamps to
+/// [min, max]. Printed only when kind != None.
+enum class ActivationKind : uint8_t { None, Relu, Clip };
+struct FusedActivation {
+  ActivationKind kind = ActivationKind::None;
+  float min = -std::numeric_limits<float>::infinity();
+  float max = std::numeric_limits<float>::infinity();
+  bool operator==(const FusedActivation &) const = default;
+};
+
+/// Gemm: Y = act(alpha * A' * B' + beta * C).
 struct GemmAttrs {
   float alpha = 1.0f;
   float beta = 1.0f;
   bool transA = false;
   bool transB = false;
+  FusedActivation activation;
   bool operator==(const GemmAttrs &) const = default;
 };
 
@@ -67,6 +79,7 @@ struct ConvAttrs {
   llvm::SmallVector<int64_t, 2> dilations;
   llvm::SmallVector<int64_t, 4> pads;
   int64_t group = 1;
+  FusedActivation activation;
   bool operator==(const ConvAttrs &) const = default;
 };
 
@@ -119,10 +132,79 @@ struct PadAttrs {
   bool operator==(const PadAttrs &) const = default;
 };
 
+/// Im2Col: x [N, C, D1..Dk] -> columns [N, C * prod(kernel), prod(out)],
+/// row index (c, k1, .., kk) row-major, column index the output position
+/// row-major; positions in the padding read padValue (0 for floats, the zero
+/// point for quantized tensors). Conv == MatMul(W[M, C*K], cols) + bias.
+struct Im2ColAttrs {
+  llvm::SmallVector<int64_t, 2> kernelShape;
+  llvm::SmallVector<int64_t, 2> strides;
+  llvm::SmallVector<int64_t, 2> dilations;
+  llvm::SmallVector<int64_t, 4> pads;
+  int64_t padValue = 0;
+  bool operator==(const Im2ColAttrs &) const = default;
+};
+
+/// Quantize (ONNX QuantizeLinear): q = clamp(roundHalfEven(x / scale) + zp,
+/// clampMin, clampMax). The result type is elemType with quant params, and
+/// the clamp is the representable range of params.bits (ir/QuantMath.h).
+struct QuantizeAttrs {
+  DType elemType = DType::I8;
+  QuantParams params;
+  bool operator==(const QuantizeAttrs &) const = default;
+};
+
+/// Integer requantization of an int32 accumulator, the one rounding rule of
+/// the integer golden model (ir/QuantMath.h):
+///   y = clamp(outZeroPoint + applyMultiplier(acc, multiplier[c], shift[c]),
+///             clampMin, clampMax)
+/// with one (multiplier, shift) per output channel (or one for all). With
+/// no multipliers the raw accumulator is the result (ConvInteger,
+/// MatMulInteger; outType i32, no clamp beyond i32). The result type is
+/// outType with outQuant (per tensor) when outQuant has a scale.
+struct RequantAttrs {
+  DType outType = DType::I8;
+  QuantParams outQuant;
+  llvm::SmallVector<int32_t, 1> multipliers;
+  llvm::SmallVector<int32_t, 1> shifts;
+  int64_t clampMin = 0;
+  int64_t clampMax = 0;
+  bool operator==(const RequantAttrs &) const = default;
+};
+
+/// QConv: integer convolution. x is quantized per tensor (zero point zx),
+/// w per tensor or per output channel (axis 0, zero points zw), the
+/// optional bias is i32 (scale sx * sw[c], zero point 0):
+///   acc[c] = bias[c] + sum (x - zx) * (w - zw)      (int32, wraps never:
+///   the quantizer keeps the accumulation range inside int32)
+/// then requantized per output channel. conv.activation must be None (a
+/// fused activation becomes the clamp).
+struct QConvAttrs {
+  ConvAttrs conv;
+  RequantAttrs requant;
+  bool operator==(const QConvAttrs &) const = default;
+};
+
+/// QAdd: y = clamp(zy + applyMultiplier((a - za) * ma + (b - zb) * mb, 1,
+/// shift) ...): both inputs are rescaled to a common fixed-point scale
+/// 2^-shift * sy (ma = round(sa / sy * 2^shift), mb likewise), added, and
+/// rounded once (round half to even). Numpy broadcasting.
+struct QAddAttrs {
+  DType outType = DType::I8;
+  QuantParams outQuant;
+  int32_t multiplierA = 0;
+  int32_t multiplierB = 0;
+  int32_t shift = 0;
+  int64_t clampMin = 0;
+  int64_t clampMax = 0;
+  bool operator==(const QAddAttrs &) const = default;
+};
+
 /// The attributes of any node. Each struct appears once.
 using Attrs =
     std::variant<NoAttrs, ConstantAttrs, LeakyReluAttrs, ClipAttrs, AxisAttrs,
                  GemmAttrs, ConvAttrs, PoolAttrs, BatchNormAttrs, ReshapeAttrs,
-                 TransposeAttrs, AxesAttrs, PadAttrs>;
+                 TransposeAttrs, AxesAttrs, PadAttrs, Im2ColAttrs,
+                 QuantizeAttrs, RequantAttrs, QConvAttrs, QAddAttrs>;
 
 } // namespace rtc

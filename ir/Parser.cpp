@@ -45,6 +45,7 @@ struct ParsedAttr {
   const char *loc = nullptr;
   Token value;                      ///< Scalar value (unless isList).
   llvm::SmallVector<Token, 4> list; ///< Elements of a [...] value.
+  std::optional<QuantParams> quant; ///< A q<...> value.
   bool isList = false;
   bool used = false;
 };
@@ -100,6 +101,7 @@ private:
   bool parseHeader();
   std::optional<TensorType> parseType();
   bool parseQuant(TensorType &type);
+  bool parseQuantParams(QuantParams &q);
   bool parseTypeList(llvm::SmallVectorImpl<TensorType> &types,
                      llvm::SmallVectorImpl<const char *> &locs);
   bool parseStatement();
@@ -111,6 +113,8 @@ private:
   bool bindAttrs(OpKind kind, std::vector<ParsedAttr> &parsed, Attrs &out,
                  const char *loc);
   template <typename F> bool bindField(ParsedAttr &pa, F &field);
+  bool bindActivation(std::vector<ParsedAttr> &parsed, FusedActivation &act,
+                      const char *loc);
   std::optional<Tensor> materialize(const DenseLiteral &lit,
                                     const TensorType &type);
   void checkInferredTypes(OpKind kind, llvm::ArrayRef<ValueId> operands,
@@ -275,8 +279,17 @@ std::optional<TensorType> Parser::parseType() {
   return type;
 }
 
-/// Parses `q<scale, zp>` or `q<axis A: [scales], [zps]>` (see ir/Types.h).
 bool Parser::parseQuant(TensorType &type) {
+  QuantParams q;
+  if (!parseQuantParams(q))
+    return false;
+  type.quant = std::move(q);
+  return true;
+}
+
+/// Parses `q<scale, zp>` or `q<axis A: [scales], [zps]>`, each optionally
+/// followed by `, bits N` before the '>' (see ir/Types.h).
+bool Parser::parseQuantParams(QuantParams &q) {
   if (!tok.isIdent("q")) {
     errorExpected("'q<...>' quantization parameters");
     return false;
@@ -284,7 +297,6 @@ bool Parser::parseQuant(TensorType &type) {
   consume();
   if (!expect(Tok::Less, "'<'"))
     return false;
-  QuantParams q;
   auto scale = [&]() -> bool {
     auto v = toFloat<float>(tok);
     if (!v) {
@@ -338,7 +350,20 @@ bool Parser::parseQuant(TensorType &type) {
   } else if (!scale() || !expect(Tok::Comma, "','") || !zeroPoint()) {
     return false;
   }
-  type.quant = std::move(q);
+  if (consumeIf(Tok::Comma)) {
+    if (!tok.isIdent("bits")) {
+      errorExpected("'bits'");
+      return false;
+    }
+    consume();
+    auto bits = toInt<int64_t>(tok);
+    if (!bits || *bits < 0 || *bits > 64) {
+      errorExpected("a bit width between 0 and 64");
+      return false;
+    }
+    q.bits = *bits;
+    consume();
+  }
   return expect(Tok::Greater, "'>' to close the quantization parameters");
 }
 
@@ -698,6 +723,10 @@ bool Parser::parseAttrDict(std::vector<ParsedAttr> &attrs) {
       }
       if (!expect(Tok::RSquare, "']'"))
         return false;
+    } else if (tok.isIdent("q")) {
+      pa.quant.emplace();
+      if (!parseQuantParams(*pa.quant))
+        return false;
     } else if (isScalar()) {
       pa.value = tok;
       consume();
@@ -716,11 +745,28 @@ template <typename F> bool Parser::bindField(ParsedAttr &pa, F &field) {
     error(pa.loc, fmt::format("attribute '{}' expects {}", pa.name, what));
     return false;
   };
-  if constexpr (std::is_same_v<F, int64_t>) {
-    auto v = pa.isList ? std::nullopt : toInt<int64_t>(pa.value);
+  if (pa.quant && !std::is_same_v<F, QuantParams>)
+    return fail("a plain value, not quantization parameters");
+  if constexpr (std::is_same_v<F, int64_t> || std::is_same_v<F, int32_t>) {
+    auto v = pa.isList ? std::nullopt : toInt<F>(pa.value);
     if (!v)
-      return fail("an integer");
+      return fail(std::is_same_v<F, int32_t> ? "a 32-bit integer"
+                                             : "an integer");
     field = *v;
+  } else if constexpr (std::is_same_v<F, DType>) {
+    std::optional<DType> t;
+    if (!pa.isList && pa.value.is(Tok::Ident))
+      t = parseDTypeName(pa.value.spelling);
+    if (!t)
+      return fail("an element type such as i8");
+    field = *t;
+  } else if constexpr (std::is_same_v<F, QuantParams>) {
+    if (pa.quant)
+      field = *pa.quant;
+    else if (!pa.isList && pa.value.isIdent("none"))
+      field = QuantParams();
+    else
+      return fail("quantization parameters q<...> or none");
   } else if constexpr (std::is_same_v<F, float> || std::is_same_v<F, double>) {
     auto v = pa.isList ? std::nullopt : toFloat<F>(pa.value);
     if (!v)
@@ -739,17 +785,58 @@ template <typename F> bool Parser::bindField(ParsedAttr &pa, F &field) {
       }
     return fail("\"constant\", \"reflect\" or \"edge\"");
   } else {
+    using Elem = typename F::value_type;
     if (!pa.isList)
       return fail("a list of integers");
     field.clear();
     for (const Token &t : pa.list) {
-      auto v = toInt<int64_t>(t);
+      auto v = toInt<Elem>(t);
       if (!v)
-        return fail("a list of integers");
+        return fail(std::is_same_v<Elem, int32_t> ? "a list of 32-bit integers"
+                                                  : "a list of integers");
       field.push_back(*v);
     }
   }
   return true;
+}
+
+/// Binds the optional `activation = "relu"` or `activation = "clip",
+/// act_min = A, act_max = B` of a Conv or Gemm (ir/AttrFields.h). Without
+/// `activation`, stray act_min / act_max stay unused (unknown attributes).
+bool Parser::bindActivation(std::vector<ParsedAttr> &parsed,
+                            FusedActivation &act, const char *loc) {
+  auto find = [&](llvm::StringRef name) {
+    auto it = llvm::find_if(
+        parsed, [&](const ParsedAttr &pa) { return pa.name == name; });
+    return it == parsed.end() ? nullptr : &*it;
+  };
+  ParsedAttr *kind = find("activation");
+  if (!kind)
+    return true;
+  kind->used = true;
+  if (kind->isList || kind->quant || !kind->value.is(Tok::String) ||
+      (kind->value.text != "relu" && kind->value.text != "clip")) {
+    error(kind->loc, "attribute 'activation' expects \"relu\" or \"clip\"");
+    return false;
+  }
+  if (kind->value.text == "relu") {
+    act.kind = ActivationKind::Relu;
+    return true;
+  }
+  act.kind = ActivationKind::Clip;
+  bool ok = true;
+  for (auto [name, bound] : {std::pair<const char *, float *>{"act_min", &act.min},
+                             {"act_max", &act.max}}) {
+    ParsedAttr *pa = find(name);
+    if (!pa) {
+      error(loc, fmt::format("activation \"clip\" needs attribute '{}'", name));
+      ok = false;
+      continue;
+    }
+    pa->used = true;
+    ok &= bindField(*pa, *bound);
+  }
+  return ok;
 }
 
 /// Fills \p out (already the right struct, at defaults) from \p parsed.
@@ -761,18 +848,23 @@ bool Parser::bindAttrs(OpKind kind, std::vector<ParsedAttr> &parsed, Attrs &out,
   std::visit(
       [&](auto &a) {
         forEachAttrField(a, [&](const char *name, auto &field, bool required) {
-          auto it = llvm::find_if(
-              parsed, [&](const ParsedAttr &pa) { return pa.name == name; });
-          if (it == parsed.end()) {
-            if (required) {
-              error(loc, fmt::format("missing attribute '{}' for '{}'", name,
-                                     mnemonic.str()));
-              ok = false;
+          using F = std::decay_t<decltype(field)>;
+          if constexpr (std::is_same_v<F, FusedActivation>) {
+            ok &= bindActivation(parsed, field, loc);
+          } else {
+            auto it = llvm::find_if(
+                parsed, [&](const ParsedAttr &pa) { return pa.name == name; });
+            if (it == parsed.end()) {
+              if (required) {
+                error(loc, fmt::format("missing attribute '{}' for '{}'", name,
+                                       mnemonic.str()));
+                ok = false;
+              }
+              return;
             }
-            return;
+            it->used = true;
+            ok &= bindField(*it, field);
           }
-          it->used = true;
-          ok &= bindField(*it, field);
         });
       },
       out);

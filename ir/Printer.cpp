@@ -128,20 +128,46 @@ struct AttrWriter {
   std::string &out;
   bool first = true;
 
-  template <typename F>
-  void operator()(const char *name, const F &field, bool /*required*/) {
+  void key(const char *name) {
     out += first ? "" : ", ";
     first = false;
     out += name;
     out += " = ";
+  }
+
+  template <typename F>
+  void operator()(const char *name, const F &field, bool /*required*/) {
+    if constexpr (std::is_same_v<F, FusedActivation>) {
+      // Spans several names; nothing at all when there is no activation.
+      if (field.kind == ActivationKind::None)
+        return;
+      key(name);
+      appendQuoted(out, getActivationKindName(field.kind));
+      if (field.kind == ActivationKind::Clip) {
+        key("act_min");
+        out += formatFloat(field.min);
+        key("act_max");
+        out += formatFloat(field.max);
+      }
+    } else {
+      key(name);
+      writeValue(field);
+    }
+  }
+
+  template <typename F> void writeValue(const F &field) {
     if constexpr (std::is_same_v<F, bool>)
       out += field ? "true" : "false";
-    else if constexpr (std::is_same_v<F, int64_t>)
+    else if constexpr (std::is_same_v<F, int64_t> || std::is_same_v<F, int32_t>)
       out += std::to_string(field);
     else if constexpr (std::is_same_v<F, float> || std::is_same_v<F, double>)
       out += formatFloat(field);
     else if constexpr (std::is_same_v<F, PadMode>)
       appendQuoted(out, getPadModeName(field));
+    else if constexpr (std::is_same_v<F, DType>)
+      out += getDTypeName(field).str();
+    else if constexpr (std::is_same_v<F, QuantParams>)
+      out += field == QuantParams() ? "none" : formatQuantParams(field);
     else
       out += fmt::format("[{}]", fmt::join(field, ", "));
   }

@@ -16,13 +16,19 @@
 //    dims up to and including the axis equal the input's);
 //  * Transpose propagates per-tensor parameters only;
 //  * MaxPool propagates per-tensor parameters and per-axis ones on N or C;
+//    so do AveragePool and GlobalAveragePool on integer inputs (the integer
+//    golden model averages quantized values, rounding half to even), and
+//    Relu and Clip on integer inputs (they clamp quantized values);
 //  * Concat propagates them if all operands carry equal parameters and they
 //    are per-tensor or on an axis other than the concatenation axis.
-// Everything else (arithmetic, Pad, the other pools, ...) drops them; the
-// quantization passes set result parameters explicitly.
+// Everything else (arithmetic, Pad, float pools, ...) drops them; the
+// quantization passes set result parameters explicitly. Im2Col and the
+// quantized ops have their own rules in ir/QuantShapeInference.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "ir/ShapeInference.h"
+
+#include "ir/QuantShapeInference.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -274,7 +280,11 @@ static llvm::Expected<ResultTypes> inferUnary(ArrayRef<TensorType> ops,
   if (requireFloat)
     if (auto err = checkFloat(ops, 0))
       return err;
-  return single(makeType(ops[0].elemType, ops[0].shape));
+  // Relu and Clip on quantized integers clamp in the quantized domain.
+  std::optional<QuantParams> quant;
+  if (!requireFloat && isIntegerDType(ops[0].elemType))
+    quant = ops[0].quant;
+  return single(makeType(ops[0].elemType, ops[0].shape, quant));
 }
 
 static llvm::Expected<ResultTypes> inferSoftmax(ArrayRef<TensorType> ops,
@@ -336,6 +346,8 @@ static llvm::Expected<ResultTypes> inferGemm(ArrayRef<TensorType> ops,
     return shapeError("inner dimensions differ: A' is [{}, {}] (transA = {}), "
                       "B' is [{}, {}] (transB = {})",
                       m, k, attrs.transA, kRhs, n, attrs.transB);
+  if (auto err = detail::checkFusedActivation(attrs.activation))
+    return err;
   Shape result{m, n};
   if (ops.size() == 3 && !isUnidirectionallyBroadcastable(ops[2].shape, result))
     return shapeError("operand #2 (C) of shape {} cannot be broadcast to the "
@@ -419,6 +431,8 @@ static llvm::Expected<ResultTypes> inferConv(ArrayRef<TensorType> ops,
                       formatList(attrs.kernelShape), formatList(weightSpatial));
 
   int64_t inChannels = x.shape[1], outChannels = w.shape[0];
+  if (auto err = detail::checkFusedActivation(attrs.activation))
+    return err;
   int64_t group = attrs.group;
   if (group < 1)
     return shapeError("group {} must be >= 1", group);
@@ -471,13 +485,17 @@ static llvm::Expected<ResultTypes> inferPool(ArrayRef<TensorType> ops,
   return single(makeType(x.elemType, result, quant));
 }
 
-static llvm::Expected<ResultTypes> inferGlobalPool(ArrayRef<TensorType> ops) {
+static llvm::Expected<ResultTypes> inferGlobalPool(ArrayRef<TensorType> ops,
+                                                   bool propagateQuant) {
   if (auto err = checkMinRank(ops, 0, 3))
     return err;
   Shape result(ops[0].getRank(), 1);
   result[0] = ops[0].shape[0];
   result[1] = ops[0].shape[1];
-  return single(makeType(ops[0].elemType, result));
+  std::optional<QuantParams> quant;
+  if (propagateQuant && ops[0].quant && ops[0].quant->axis < 2)
+    quant = ops[0].quant;
+  return single(makeType(ops[0].elemType, result, quant));
 }
 
 static llvm::Expected<ResultTypes> inferBatchNorm(ArrayRef<TensorType> ops) {
@@ -713,10 +731,12 @@ rtc::inferResultTypes(OpKind kind, ArrayRef<TensorType> operandTypes,
     return inferPool(ops, std::get<PoolAttrs>(attrs), /*propagateQuant=*/true);
   case OpKind::AveragePool:
     return inferPool(ops, std::get<PoolAttrs>(attrs),
-                     /*propagateQuant=*/false);
+                     /*propagateQuant=*/isIntegerDType(ops[0].elemType));
   case OpKind::GlobalAveragePool:
+    return inferGlobalPool(ops,
+                           /*propagateQuant=*/isIntegerDType(ops[0].elemType));
   case OpKind::GlobalMaxPool:
-    return inferGlobalPool(ops);
+    return inferGlobalPool(ops, /*propagateQuant=*/true);
   case OpKind::BatchNorm:
     return inferBatchNorm(ops);
   case OpKind::Concat:
@@ -733,6 +753,14 @@ rtc::inferResultTypes(OpKind kind, ArrayRef<TensorType> operandTypes,
     return inferUnsqueeze(ops, std::get<AxesAttrs>(attrs));
   case OpKind::Pad:
     return inferPad(ops, std::get<PadAttrs>(attrs));
+  case OpKind::Im2Col:
+  case OpKind::Quantize:
+  case OpKind::Dequantize:
+  case OpKind::Requantize:
+  case OpKind::QConv:
+  case OpKind::QMatMul:
+  case OpKind::QAdd:
+    return detail::inferQuantizedOpTypes(kind, ops, attrs);
   }
   llvm_unreachable("unknown op kind");
 }

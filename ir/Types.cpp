@@ -104,23 +104,27 @@ std::string rtc::formatShape(llvm::ArrayRef<int64_t> shape) {
   return out;
 }
 
+std::string rtc::formatQuantParams(const QuantParams &q) {
+  // fmt's "{}" prints the shortest decimal that round-trips a float.
+  std::string out;
+  if (!q.isPerAxis())
+    out = fmt::format("q<{}, {}", q.scales.empty() ? 0.0f : q.scales[0],
+                      q.zeroPoints.empty() ? 0 : q.zeroPoints[0]);
+  else
+    out = fmt::format("q<axis {}: [{}], [{}]", q.axis,
+                      fmt::join(q.scales, ", "), fmt::join(q.zeroPoints, ", "));
+  if (q.bits != 0)
+    out += fmt::format(", bits {}", q.bits);
+  return out + ">";
+}
+
 std::string TensorType::str() const {
   std::string out = "tensor<";
   if (!shape.empty())
     out += formatShape(shape) + "x";
   out += getDTypeName(elemType).str();
-  if (quant) {
-    // fmt's "{}" prints the shortest decimal that round-trips a float.
-    if (!quant->isPerAxis()) {
-      out += fmt::format(", q<{}, {}>", quant->scales.empty() ? 0.0f
-                                                             : quant->scales[0],
-                         quant->zeroPoints.empty() ? 0 : quant->zeroPoints[0]);
-    } else {
-      out += fmt::format(", q<axis {}: [{}], [{}]>", quant->axis,
-                         fmt::join(quant->scales, ", "),
-                         fmt::join(quant->zeroPoints, ", "));
-    }
-  }
+  if (quant)
+    out += ", " + formatQuantParams(*quant);
   out += ">";
   return out;
 }

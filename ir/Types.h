@@ -9,6 +9,7 @@
 //   tensor<f32>                     a scalar (rank 0)
 //   tensor<16xi8, q<0.05, -3>>      per-tensor scale and zero point
 //   tensor<8x3xi8, q<axis 0: [0.1, 0.2, ...], [0, 0, ...]>>   per axis
+//   tensor<16xu8, q<0.05, 0, bits 4>>   values restricted to 4 bits
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -52,14 +53,24 @@ bool isSignedDType(DType t);
 /// Affine quantization: real = scale * (q - zeroPoint).
 /// Per tensor when axis < 0 (one scale, one zero point); per axis otherwise
 /// (one entry per index along \c axis).
+/// bits (2..8 or 0) narrows the representable integer range below the
+/// element type's: the values use only `bits` bits (signed or unsigned as
+/// the element type); 0 means the element type's full width. Printed as a
+/// trailing ", bits N" inside q<...> when non-zero.
 struct QuantParams {
   llvm::SmallVector<float, 1> scales;
   llvm::SmallVector<int64_t, 1> zeroPoints;
   int64_t axis = -1;
+  int64_t bits = 0;
 
   bool isPerAxis() const { return axis >= 0; }
   bool operator==(const QuantParams &) const = default;
 };
+
+/// \returns the textual form of \p q as in a tensor type: "q<0.05, -3>",
+/// "q<axis 0: [0.1, 0.2], [0, 0]>", with ", bits N" before the '>' when
+/// bits != 0.
+std::string formatQuantParams(const QuantParams &q);
 
 /// A statically shaped tensor type.
 struct TensorType {

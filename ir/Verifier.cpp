@@ -10,6 +10,7 @@
 #include "ir/Verifier.h"
 
 #include "ir/Graph.h"
+#include "ir/QuantMath.h"
 #include "ir/ShapeInference.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -39,6 +40,7 @@ private:
   void checkNode(NodeId id);
   bool checkOperands(NodeId id);
   void checkTypes(NodeId id);
+  void checkQuant(ValueId v, const Node *node, NodeId id);
   void checkOutputs();
   void checkNames();
 
@@ -83,7 +85,42 @@ void Verifier::checkInputs() {
                            describeValue(g, v)));
     defKind[v.index] = DefKind::Input;
     defined[v.index] = true;
+    checkQuant(v, nullptr, NodeId{});
   }
+}
+
+/// Quantization parameters of a value's type must fit it: per-axis sizes
+/// match the dim, bits in {0, 2..8}, positive scales, zero points in range.
+void Verifier::checkQuant(ValueId v, const Node *node, NodeId id) {
+  const TensorType &t = g.getType(v);
+  if (!t.quant)
+    return;
+  llvm::Error err = llvm::Error::success();
+  if (isIntegerDType(t.elemType) && t.elemType != DType::Bool) {
+    err = checkQuantParams(*t.quant, t.elemType, t.shape);
+  } else {
+    // Parameters on a non-integer type are unusual but harmless; only their
+    // structure is checked.
+    const QuantParams &q = *t.quant;
+    size_t want = q.isPerAxis() && size_t(q.axis) < t.shape.size()
+                      ? size_t(t.shape[q.axis])
+                      : 1;
+    if ((q.isPerAxis() && size_t(q.axis) >= t.shape.size()) ||
+        q.scales.size() != want || q.zeroPoints.size() != want)
+      err = llvm::createStringError(
+          "quantization parameter count or axis does not match the shape");
+    else if (q.bits != 0 && (q.bits < 2 || q.bits > 8))
+      err = llvm::createStringError("quantization bits must be 0 or in [2, 8]");
+  }
+  if (!err)
+    return;
+  std::string msg = fmt::format("{} has invalid type {}: {}",
+                                describeValue(g, v), t.str(),
+                                llvm::toString(std::move(err)));
+  if (node)
+    error(*node, id, "result " + msg);
+  else
+    errors.add(makeError({}, "graph input " + msg));
 }
 
 /// Records which node slot defines each value, so a use before definition
@@ -193,13 +230,15 @@ void Verifier::checkNode(NodeId id) {
             fmt::format("result #{} ({}) is already defined", i,
                         describeValue(g, r)));
     defined[r.index] = true;
+    checkQuant(r, &node, id);
   }
   if (typeCheckable)
     checkTypes(id);
 }
 
 /// Re-infers the result types and compares shape and element type
-/// (quantization parameters on results may differ from inference's none).
+/// (quantization parameters on results may differ from inference's none,
+/// except for the quantized ops, whose rules define the result parameters).
 void Verifier::checkTypes(NodeId id) {
   const Node &node = g.getNode(id);
   llvm::SmallVector<TensorType, 4> operandTypes;
@@ -220,7 +259,15 @@ void Verifier::checkTypes(NodeId id) {
   for (size_t i = 0; i < inferred->size(); ++i) {
     const TensorType &actual = g.getType(node.results[i]);
     const TensorType &expected = (*inferred)[i];
-    if (actual.elemType != expected.elemType || actual.shape != expected.shape)
+    bool definesQuant = node.kind == OpKind::Quantize ||
+                        node.kind == OpKind::Dequantize ||
+                        node.kind == OpKind::Requantize ||
+                        node.kind == OpKind::QConv ||
+                        node.kind == OpKind::QMatMul ||
+                        node.kind == OpKind::QAdd;
+    if (actual.elemType != expected.elemType ||
+        actual.shape != expected.shape ||
+        (definesQuant && actual.quant != expected.quant))
       error(node, id,
             fmt::format("result #{} has type {}, but shape inference gives {}",
                         i, actual.str(), expected.str()));

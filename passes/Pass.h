@@ -28,6 +28,11 @@ public:
   /// Prints "pass.counter = value" lines sorted by key.
   void print(llvm::raw_ostream &os) const;
   bool empty() const { return counters.empty(); }
+  /// \returns the counter "passName.counter" (0 if never added to).
+  int64_t get(llvm::StringRef passName, llvm::StringRef counter) const {
+    auto it = counters.find((passName + "." + counter).str());
+    return it == counters.end() ? 0 : it->second;
+  }
 
 private:
   llvm::StringMap<int64_t> counters;

@@ -61,11 +61,18 @@ static const AttrSpec axesAttrs[] = {{"axes", K::Ints, 1, 12}};
 static const AttrSpec padAttrs[] = {
     {"mode", K::String}, {"pads", K::Ints, 2, 10}, {"value", K::Float, 2, 10}};
 
+static const AttrSpec quantAxisAttrs[] = {{"axis", K::Int, 13}};
+
 static const ConstantInputSpec clipConstants[] = {{1, 11}, {2, 11}};
 static const ConstantInputSpec dropoutConstants[] = {{2, 12}};
 static const ConstantInputSpec reshapeConstants[] = {{1, 5}};
 static const ConstantInputSpec axesConstants[] = {{1, 13}};
 static const ConstantInputSpec padConstants[] = {{1, 11}, {2, 11}};
+// Scales and zero points (OpImportersQuant.cpp).
+static const ConstantInputSpec quantConstants[] = {{1, 10}, {2, 10}};
+static const ConstantInputSpec qlinearConstants[] = {{1, 10}, {2, 10}, {4, 10},
+                                                     {5, 10}, {6, 10}, {7, 10}};
+static const ConstantInputSpec integerConstants[] = {{2, 10}, {3, 10}};
 
 // Sorted by op type (checked on lookup).
 static const OpImporterInfo opImporters[] = {
@@ -83,6 +90,9 @@ static const OpImporterInfo opImporters[] = {
     {"Concat", importConcat, axisAttrs, 1, ~0u, 1, {}},
     {"Constant", importConstant, constantAttrs, 0, 0, 1, {}},
     {"Conv", importConv, convAttrs, 2, 3, 1, {}},
+    {"ConvInteger", importConvInteger, convAttrs, 2, 4, 1, integerConstants},
+    {"DequantizeLinear", importDequantizeLinear, quantAxisAttrs, 2, 3, 1,
+     quantConstants},
     {"Div", importDiv, {}, 2, 2, 1, {}},
     {"Dropout", importDropout, dropoutAttrs, 1, 3, 2, dropoutConstants},
     {"Flatten", importFlatten, axisAttrs, 1, 1, 1, {}},
@@ -92,9 +102,14 @@ static const OpImporterInfo opImporters[] = {
     {"Identity", importIdentity, {}, 1, 1, 1, {}},
     {"LeakyRelu", importLeakyRelu, leakyReluAttrs, 1, 1, 1, {}},
     {"MatMul", importMatMul, {}, 2, 2, 1, {}},
+    {"MatMulInteger", importMatMulInteger, {}, 2, 4, 1, integerConstants},
     {"MaxPool", importMaxPool, maxPoolAttrs, 1, 1, 2, {}},
     {"Mul", importMul, {}, 2, 2, 1, {}},
     {"Pad", importPad, padAttrs, 1, 3, 1, padConstants},
+    {"QLinearConv", importQLinearConv, convAttrs, 8, 9, 1, qlinearConstants},
+    {"QLinearMatMul", importQLinearMatMul, {}, 8, 8, 1, qlinearConstants},
+    {"QuantizeLinear", importQuantizeLinear, quantAxisAttrs, 2, 3, 1,
+     quantConstants},
     {"Relu", importRelu, {}, 1, 1, 1, {}},
     {"Reshape", importReshape, reshapeAttrs, 2, 2, 1, reshapeConstants},
     {"Sigmoid", importSigmoid, {}, 1, 1, 1, {}},

@@ -5,7 +5,8 @@
 // opset range in which each exists), its input/output arity, and which
 // inputs must be compile-time constants because the IR turns them into
 // attributes. The importers themselves live in one file per op family
-// (OpImportersNN.cpp, OpImportersElementwise.cpp, OpImportersShape.cpp).
+// (OpImportersNN.cpp, OpImportersElementwise.cpp, OpImportersShape.cpp,
+// OpImportersQuant.cpp).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -77,6 +78,14 @@ llvm::Error importTranspose(NodeContext &ctx);
 llvm::Error importSqueeze(NodeContext &ctx);
 llvm::Error importUnsqueeze(NodeContext &ctx);
 llvm::Error importPad(NodeContext &ctx);
+
+// Pre-quantized model importers (OpImportersQuant.cpp).
+llvm::Error importQuantizeLinear(NodeContext &ctx);
+llvm::Error importDequantizeLinear(NodeContext &ctx);
+llvm::Error importQLinearConv(NodeContext &ctx);
+llvm::Error importQLinearMatMul(NodeContext &ctx);
+llvm::Error importConvInteger(NodeContext &ctx);
+llvm::Error importMatMulInteger(NodeContext &ctx);
 
 /// Resolves an ONNX Reshape target \p target (with 0 = copy the input dim
 /// unless \p allowZero, and one -1 = inferred) against \p inputShape.

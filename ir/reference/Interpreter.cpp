@@ -30,8 +30,11 @@ static llvm::Expected<Tensor> evaluateResult(const Node &node,
   case OpKind::Div:
     return evalBinary(node, *ops[0], *ops[1], resultType);
   case OpKind::Relu:
-  case OpKind::LeakyRelu:
   case OpKind::Clip:
+    if (isQuantizedInt(ops[0]->getType()))
+      return evalQuantizedUnary(node, *ops[0], resultType);
+    return evalUnary(node, *ops[0], resultType);
+  case OpKind::LeakyRelu:
   case OpKind::Sigmoid:
     return evalUnary(node, *ops[0], resultType);
   case OpKind::Softmax:
@@ -42,12 +45,20 @@ static llvm::Expected<Tensor> evaluateResult(const Node &node,
     return evalGemm(node, *ops[0], *ops[1], optional(2), resultType);
   case OpKind::Conv:
     return evalConv(node, *ops[0], *ops[1], optional(2), resultType);
-  case OpKind::MaxPool:
   case OpKind::AveragePool:
-    return evalPool(node, *ops[0], resultType);
   case OpKind::GlobalAveragePool:
+    if (isQuantizedInt(ops[0]->getType()))
+      return evalQuantizedAvgPool(node, *ops[0], resultType);
+    if (node.kind == OpKind::GlobalAveragePool)
+      return evalGlobalPool(node, *ops[0], resultType);
+    return evalPool(node, *ops[0], resultType);
+  case OpKind::MaxPool:
   case OpKind::GlobalMaxPool:
-    return evalGlobalPool(node, *ops[0], resultType);
+    if (isQuantizedInt(ops[0]->getType()))
+      return evalQuantizedMaxPool(node, *ops[0], resultType);
+    if (node.kind == OpKind::GlobalMaxPool)
+      return evalGlobalPool(node, *ops[0], resultType);
+    return evalPool(node, *ops[0], resultType);
   case OpKind::BatchNorm:
     return evalBatchNorm(node, ops, resultType);
   case OpKind::Concat:
@@ -61,6 +72,20 @@ static llvm::Expected<Tensor> evaluateResult(const Node &node,
     return evalTranspose(node, *ops[0], resultType);
   case OpKind::Pad:
     return evalPad(node, *ops[0], resultType);
+  case OpKind::Im2Col:
+    return evalIm2Col(node, *ops[0], resultType);
+  case OpKind::Quantize:
+    return evalQuantize(node, *ops[0], resultType);
+  case OpKind::Dequantize:
+    return evalDequantize(node, *ops[0], resultType);
+  case OpKind::Requantize:
+    return evalRequantize(node, *ops[0], resultType);
+  case OpKind::QConv:
+    return evalQConv(node, *ops[0], *ops[1], optional(2), resultType);
+  case OpKind::QMatMul:
+    return evalQMatMul(node, *ops[0], *ops[1], optional(2), resultType);
+  case OpKind::QAdd:
+    return evalQAdd(node, *ops[0], *ops[1], resultType);
   }
   llvm_unreachable("unknown OpKind");
 }
@@ -129,8 +154,18 @@ rtc::interpret(const Graph &g, llvm::ArrayRef<Tensor> inputs) {
     live[v.index] = nullptr;
     owned[v.index] = Tensor();
   };
-  for (size_t i = 0; i < inputs.size(); ++i)
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    // The data is read with the graph input's type: a quantized input
+    // (e.g. an imported QLinearConv's x) may be fed plain integers.
+    const TensorType &want = g.getType(graphInputs[i]);
+    if (inputs[i].getType().quant != want.quant) {
+      owned[graphInputs[i].index] = inputs[i];
+      owned[graphInputs[i].index].setType(want);
+      live[graphInputs[i].index] = &owned[graphInputs[i].index];
+      continue;
+    }
     live[graphInputs[i].index] = &inputs[i];
+  }
 
   llvm::SmallVector<const Tensor *, 5> operands;
   for (NodeId id : g.getNodeIds()) {

@@ -28,7 +28,9 @@ llvm::Expected<llvm::SmallVector<Tensor, 1>>
 evaluateNode(const Graph &g, const Node &node,
              llvm::ArrayRef<const Tensor *> operands);
 
-/// Runs \p g on \p inputs (one per graph input, types must match exactly).
+/// Runs \p g on \p inputs (one per graph input; element types and shapes
+/// must match; the data is read with the graph input's quantization
+/// parameters, so plain integer tensors may feed quantized inputs).
 /// \returns the graph outputs in order.
 llvm::Expected<std::vector<Tensor>> interpret(const Graph &g,
                                               llvm::ArrayRef<Tensor> inputs);

@@ -144,6 +144,24 @@ template <typename T> T divValues(T a, T b) {
   }
 }
 
+/// Applies a fused activation of Conv / Gemm in place (float T): Relu is
+/// `v < 0 ? 0 : v`, Clip `min(max(v, lo), hi)` in that order; NaN passes
+/// through, as in the standalone Relu and Clip kernels.
+template <typename T>
+void applyFusedActivation(const FusedActivation &act,
+                          llvm::MutableArrayRef<T> data) {
+  if (act.kind == ActivationKind::Relu) {
+    for (T &v : data)
+      v = v < T(0) ? T(0) : v;
+  } else if (act.kind == ActivationKind::Clip) {
+    T lo = T(act.min), hi = T(act.max);
+    for (T &v : data) {
+      T c = v < lo ? lo : v;
+      v = c > hi ? hi : c;
+    }
+  }
+}
+
 //===--- Shapes -----------------------------------------------------------===//
 
 /// Row-major element strides of \p shape.
@@ -217,10 +235,32 @@ llvm::Expected<Tensor> evalGemm(const Node &node, const Tensor &a,
                                 const TensorType &resultType);
 
 // Conv.cpp
+/// Sizes of one convolution, with canonical 3-D spatial geometry.
+struct ConvGeometry {
+  int64_t n, c, m, group, cPerGroup, mPerGroup;
+  Window3d w;
+  llvm::SmallVector<int64_t, 5> outShape; ///< [N, M, O1..Or]
+};
+/// Validates x [N, C, D..], w [M, C/group, K..], the optional bias [M] and
+/// the window attributes, and \returns the geometry (errors at \p node).
+llvm::Expected<ConvGeometry> makeConvGeometry(const Node &node,
+                                              const ConvAttrs &attrs,
+                                              const TensorType &x,
+                                              const TensorType &w,
+                                              const TensorType *bias);
+/// The float kernel's loop on int64 data (exact for the integer golden
+/// model's ranges); \p bias may be null.
+void convolveInt64(const ConvGeometry &g, const int64_t *x, const int64_t *w,
+                   const int64_t *bias, int64_t *y);
 /// N-d convolution (up to 3 spatial dims); \p bias may be null.
 llvm::Expected<Tensor> evalConv(const Node &node, const Tensor &x,
                                 const Tensor &w, const Tensor *bias,
                                 const TensorType &resultType);
+
+/// Im2Col: patches of x [N, C, D..] as columns [N, C*prod(k), prod(out)]
+/// (any element type; padding reads pad_value).
+llvm::Expected<Tensor> evalIm2Col(const Node &node, const Tensor &x,
+                                  const TensorType &resultType);
 
 // Pool.cpp
 /// MaxPool and AveragePool.
@@ -254,5 +294,35 @@ llvm::Expected<Tensor> evalTranspose(const Node &node, const Tensor &x,
 /// Pad in constant, reflect or edge mode; negative pads crop.
 llvm::Expected<Tensor> evalPad(const Node &node, const Tensor &x,
                                const TensorType &resultType);
+
+// Quantized.cpp: the integer golden model (semantics at the top of the file)
+/// True if \p t is an integer tensor with quantization parameters.
+bool isQuantizedInt(const TensorType &t);
+llvm::Expected<Tensor> evalQuantize(const Node &node, const Tensor &x,
+                                    const TensorType &resultType);
+llvm::Expected<Tensor> evalDequantize(const Node &node, const Tensor &x,
+                                      const TensorType &resultType);
+llvm::Expected<Tensor> evalRequantize(const Node &node, const Tensor &x,
+                                      const TensorType &resultType);
+/// QConv; \p bias may be null.
+llvm::Expected<Tensor> evalQConv(const Node &node, const Tensor &x,
+                                 const Tensor &w, const Tensor *bias,
+                                 const TensorType &resultType);
+/// QMatMul; \p bias may be null.
+llvm::Expected<Tensor> evalQMatMul(const Node &node, const Tensor &a,
+                                   const Tensor &b, const Tensor *bias,
+                                   const TensorType &resultType);
+llvm::Expected<Tensor> evalQAdd(const Node &node, const Tensor &a,
+                                const Tensor &b, const TensorType &resultType);
+/// AveragePool and GlobalAveragePool on quantized integers.
+llvm::Expected<Tensor> evalQuantizedAvgPool(const Node &node, const Tensor &x,
+                                            const TensorType &resultType);
+/// MaxPool and GlobalMaxPool on quantized integers: the integer maximum,
+/// parameters unchanged.
+llvm::Expected<Tensor> evalQuantizedMaxPool(const Node &node, const Tensor &x,
+                                            const TensorType &resultType);
+/// Relu and Clip on quantized integers.
+llvm::Expected<Tensor> evalQuantizedUnary(const Node &node, const Tensor &x,
+                                          const TensorType &resultType);
 
 } // namespace rtc::reference

@@ -195,6 +195,8 @@ llvm::Expected<Tensor> reference::evalGemm(const Node &node, const Tensor &a,
               y += cData[i * cRowStride + j * cColStride] * beta;
             out[i * n + j] = y;
           }
+        applyFusedActivation<T>(attrs.activation,
+                                result.getMutableData<T>());
         return result;
       });
 }

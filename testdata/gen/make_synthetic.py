@@ -339,6 +339,94 @@ def conformance_cases():
          init("training", np.array(False))], 12)
 
 
+def qdq_conv():
+    """A QDQ-quantized conv + gemm (the form ONNX Runtime's quantizer
+    writes): x f32 1x2x6x6 -> Q/DQ -> conv(DQ(int8 w, per channel), f32 bias,
+    pad 1) -> Q/DQ -> flatten -> Q/DQ -> gemm(DQ(int8 w), f32 bias,
+    transB) -> Q/DQ -> y f32 1x4. Input for it: qdq_conv_input.npy."""
+    rng = np.random.default_rng(7)
+    cw = rng.integers(-127, 128, size=(3, 2, 3, 3)).astype(np.int8)
+    cws = np.array([0.004, 0.006, 0.005], dtype=np.float32)
+    cb = np.array([0.1, -0.2, 0.05], dtype=np.float32)
+    gw = rng.integers(-127, 128, size=(4, 108)).astype(np.int8)
+    gb = np.array([0.3, -0.1, 0.0, 0.2], dtype=np.float32)
+    q = lambda i, s, z, o, n: helper.make_node(
+        "QuantizeLinear", [i, s, z], [o], name=n)
+    dq = lambda i, s, z, o, n, **kw: helper.make_node(
+        "DequantizeLinear", [i, s, z], [o], name=n, **kw)
+    nodes = [
+        q("x", "sx", "zx", "xq", "q_x"),
+        dq("xq", "sx", "zx", "xf", "dq_x"),
+        dq("conv.w", "conv.ws", "conv.wz", "cwf", "dq_cw", axis=0),
+        helper.make_node("Conv", ["xf", "cwf", "conv.b"], ["c"], name="conv",
+                         pads=[1, 1, 1, 1]),
+        q("c", "sc", "zc", "cq", "q_c"),
+        dq("cq", "sc", "zc", "cf", "dq_c"),
+        helper.make_node("Flatten", ["cf"], ["fl"], name="flatten"),
+        q("fl", "sc", "zc", "flq", "q_fl"),
+        dq("flq", "sc", "zc", "flf", "dq_fl"),
+        dq("fc.w", "fc.ws", "fc.wz", "gwf", "dq_gw"),
+        helper.make_node("Gemm", ["flf", "gwf", "fc.b"], ["g"], name="fc",
+                         transB=1),
+        q("g", "sy", "zy", "yq", "q_y"),
+        dq("yq", "sy", "zy", "y", "dq_y"),
+    ]
+    inits = [
+        init("sx", np.float32(0.02)), init("zx", np.uint8(128)),
+        init("conv.w", cw), init("conv.ws", cws),
+        init("conv.wz", np.zeros(3, dtype=np.int8)), init("conv.b", cb),
+        init("sc", np.float32(0.05)), init("zc", np.uint8(100)),
+        init("fc.w", gw), init("fc.ws", np.float32(0.003)),
+        init("fc.wz", np.int8(0)), init("fc.b", gb),
+        init("sy", np.float32(0.1)), init("zy", np.int8(-3)),
+    ]
+    m = model(nodes, [f32([1, 2, 6, 6], "x")], [f32([1, 4], "y")], inits,
+              name="qdq_conv")
+    onnx.checker.check_model(m, full_check=True)
+    x = rng.uniform(-2.0, 2.0, size=(1, 2, 6, 6)).astype(np.float32)
+    np.save(os.path.join(OUT, "qdq_conv_input.npy"), x)
+    return save(m, "qdq_conv.onnx")
+
+
+def qlinear_ops():
+    """Operator-form quantized ops with initializer scales: QLinearConv
+    (u8 x, per-channel i8 w, i32 bias) -> DequantizeLinear, and
+    MatMulInteger with a per-column zero point. The scales are powers of two
+    so that the fixed-point multipliers are exact (sx * sw / sy = 2^-3 and
+    2^-4)."""
+    w = np.array([[1, 0, -1, 2, 0, -2, 1, 0, -1],
+                  [1, 1, 1, 1, 1, 1, 1, 1, 1]], dtype=np.int8)
+    nodes = [
+        helper.make_node("QLinearConv", ["x", "sx", "zx", "w", "sw", "zw",
+                                         "sy", "zy", "b"], ["c"],
+                         name="qconv", pads=[1, 1, 1, 1]),
+        helper.make_node("DequantizeLinear", ["c", "sy", "zy"], ["y"],
+                         name="dq"),
+        helper.make_node("MatMulInteger", ["a", "bm", "za", "zb"], ["m"],
+                         name="mmi"),
+    ]
+    inits = [
+        init("sx", np.float32(0.5)), init("zx", np.uint8(128)),
+        init("w", w.reshape(2, 1, 3, 3)),
+        init("sw", np.array([0.25, 0.125], dtype=np.float32)),
+        init("zw", np.zeros(2, dtype=np.int8)),
+        init("sy", np.float32(1.0)), init("zy", np.uint8(10)),
+        init("b", np.array([4, -8], dtype=np.int32)),
+        init("bm", np.arange(6, dtype=np.uint8).reshape(3, 2)),
+        init("za", np.uint8(12)),
+        init("zb", np.array([1, 2], dtype=np.uint8)),
+    ]
+    m = model(nodes,
+              [helper.make_tensor_value_info("x", TensorProto.UINT8,
+                                             [1, 1, 4, 4]),
+               helper.make_tensor_value_info("a", TensorProto.UINT8, [2, 3])],
+              [f32([1, 2, 4, 4], "y"),
+               helper.make_tensor_value_info("m", TensorProto.INT32, [2, 2])],
+              inits, name="qlinear_ops")
+    onnx.checker.check_model(m, full_check=True)
+    return save(m, "qlinear_ops.onnx")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     cnn = tiny_cnn()
@@ -351,6 +439,8 @@ def main():
     non_constant_shape()
     broken_files(cnn)
     conformance_cases()
+    qdq_conv()
+    qlinear_ops()
 
 
 if __name__ == "__main__":

@@ -70,11 +70,11 @@ TEST(Printer, PrintsGraphBuiltInCpp) {
 TEST(Printer, PrintsEveryAttributeStructInFixedOrder) {
   Graph g("attrs");
   ValueId x = g.addInput(f32({1, 1, 4, 4}), "x");
-  ConvAttrs conv{{3, 3}, {1, 2}, {1, 1}, {1, 0, 1, 0}, 1};
+  ConvAttrs conv{{3, 3}, {1, 2}, {1, 1}, {1, 0, 1, 0}, 1, {}};
   PoolAttrs pool{{2, 2}, {2, 2}, {1, 1}, {0, 0, 0, 0}, true, false};
   PadAttrs pad{{0, 0, 1, 1, 0, 0, 1, 1}, PadMode::Edge, 0.5};
   ClipAttrs clip; // -inf .. inf
-  GemmAttrs gemm{0.5f, 2.0f, true, false};
+  GemmAttrs gemm{0.5f, 2.0f, true, false, {}};
   auto add = [&](OpKind k, Attrs a) {
     g.addNode(k, {x}, {f32({1})}, std::move(a));
   };
@@ -277,7 +277,7 @@ TEST(Parser, ParsesStructureNamesAndLocations) {
   const Node &conv = g.getNode(NodeId{1});
   EXPECT_EQ(conv.kind, OpKind::Conv);
   EXPECT_EQ(conv.getAttrs<ConvAttrs>(),
-            (ConvAttrs{{1, 1}, {2, 2}, {1, 1}, {0, 0, 0, 0}, 1}));
+            (ConvAttrs{{1, 1}, {2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {}}));
   EXPECT_EQ(conv.loc, Location::fileLineCol("t.rtg", 4, 3));
   EXPECT_EQ(g.getValue(conv.results[0]).name, ""); // %0 is unnamed
   EXPECT_EQ(g.getNode(NodeId{2}).loc.kind, LocationKind::OnnxNode);

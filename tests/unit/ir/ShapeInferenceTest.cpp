@@ -235,9 +235,10 @@ TEST(ShapeInference, UnaryOps) {
   EXPECT_EQ(infer(OpKind::Clip, {f32({4})}, ClipAttrs{}), f32({4}));
   EXPECT_EQ(infer(OpKind::Sigmoid, {f32({1, 2})}, NoAttrs{}), f32({1, 2}));
   EXPECT_EQ(infer(OpKind::LeakyRelu, {f32({7})}, LeakyReluAttrs{}), f32({7}));
-  // Results carry no quantization parameters.
-  EXPECT_FALSE(infer(OpKind::Relu, {withQuant(i8({2}), 0.1f, 0)}, NoAttrs{})
-                   .quant.has_value());
+  // Relu and Clip on quantized integers clamp in the quantized domain and
+  // keep the parameters; the float-only ops never see quantized types.
+  EXPECT_EQ(infer(OpKind::Relu, {withQuant(i8({2}), 0.1f, 0)}, NoAttrs{}),
+            withQuant(i8({2}), 0.1f, 0));
 }
 
 TEST(ShapeInference, UnaryFloatOnlyErrors) {
@@ -590,7 +591,13 @@ TEST(ShapeInference, PoolQuantPropagation) {
   EXPECT_EQ(infer(OpKind::MaxPool, {perChannel}, a).quant, perChannel.quant);
   EXPECT_FALSE(infer(OpKind::MaxPool, {withAxisQuant(i8({1, 2, 4, 4}), 2)}, a)
                    .quant.has_value());
-  EXPECT_FALSE(infer(OpKind::AveragePool, {perTensor}, a).quant.has_value());
+  // Integer average pooling keeps the parameters (the golden model averages
+  // quantized values); float average pooling drops them.
+  EXPECT_EQ(infer(OpKind::AveragePool, {perTensor}, a),
+            withQuant(i8({1, 2, 2, 2}), 0.5f, -3));
+  TensorType floatQuant = f32({1, 2, 4, 4});
+  floatQuant.quant = perTensor.quant;
+  EXPECT_FALSE(infer(OpKind::AveragePool, {floatQuant}, a).quant.has_value());
 }
 
 TEST(ShapeInference, GlobalPools) {
