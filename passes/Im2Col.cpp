@@ -2,7 +2,9 @@
 //
 // Every emitted node is inserted right before the Conv with its type from
 // shape inference (ir/Builder.h), so the lowering is topologically valid
-// wherever the Conv's operands were defined.
+// wherever the Conv's operands were defined. Ungrouped QConv with a
+// constant weight is lowered to Im2Col + Transpose + QMatMul (see
+// passes/Im2Col.h); the product is exact in the integer golden model.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Im2Col.h"
@@ -10,6 +12,8 @@
 #include "ir/Builder.h"
 #include "passes/RewriteUtils.h"
 
+#include <cassert>
+#include <cstring>
 #include <optional>
 
 using namespace rtc;
@@ -60,9 +64,88 @@ private:
 };
 } // namespace
 
+/// A QConv is lowered when it is ungrouped and its weight is a constant
+/// (see passes/Im2Col.h for why grouped ones are not).
+static bool isLowerableQConv(const Graph &g, const Node &node) {
+  return node.kind == OpKind::QConv &&
+         node.getAttrs<QConvAttrs>().conv.group == 1 &&
+         g.getConstantValue(node.operands[1]) != nullptr;
+}
+
 static bool isLowerable(const Graph &g, const Node &node) {
-  return node.kind == OpKind::Conv &&
-         g.getType(node.results[0]).elemType == DType::F32;
+  if (node.kind == OpKind::Conv)
+    return g.getType(node.results[0]).elemType == DType::F32;
+  return isLowerableQConv(g, node);
+}
+
+/// \returns the QConv weight \p w [M, C, K1..Kr] as W^T [C*K, M]: element
+/// (r, m) is w[m, r] (bytes copied unchanged). Per-axis parameters move
+/// from axis 0 to axis 1 (same scales and zero points, indexed by m).
+static Tensor transposeWeight(const Tensor &w) {
+  int64_t m = w.getShape()[0];
+  int64_t rows = m ? w.getNumElements() / m : 0;
+  TensorType type(w.getElemType(), {rows, m});
+  type.quant = w.getType().quant;
+  if (type.quant && type.quant->isPerAxis())
+    type.quant->axis = 1;
+  Tensor t(type);
+  size_t size = getDTypeSize(w.getElemType());
+  const uint8_t *src = w.getRawData();
+  uint8_t *dst = t.getRawMutableData();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < m; ++j)
+      std::memcpy(dst + size_t(r * m + j) * size,
+                  src + size_t(j * rows + r) * size, size);
+  return t;
+}
+
+/// Emits the lowering of the (ungrouped, constant-weight) QConv at \p id
+/// and erases it.
+static llvm::Error lowerQConv(Graph &g, NodeId id) {
+  const Node &qconv = g.getNode(id);
+  const QConvAttrs attrs = qconv.getAttrs<QConvAttrs>();
+  ValueId x = qconv.operands[0], w = qconv.operands[1];
+  std::optional<ValueId> bias;
+  if (qconv.operands.size() > 2)
+    bias = qconv.operands[2];
+  ValueId result = qconv.results[0];
+  TensorType outType = g.getType(result);
+  Tensor weightT = transposeWeight(*g.getConstantValue(w));
+
+  Inserter ins(g, id);
+  Im2ColAttrs colAttrs;
+  colAttrs.kernelShape = attrs.conv.kernelShape;
+  colAttrs.strides = attrs.conv.strides;
+  colAttrs.dilations = attrs.conv.dilations;
+  colAttrs.pads = attrs.conv.pads;
+  // Padding taps then hold zx and contribute (zx - zx) * (w - zw) = 0,
+  // exactly as in the direct kernel.
+  colAttrs.padValue = g.getType(x).quant->zeroPoints[0];
+  auto cols = ins.build(OpKind::Im2Col, {x}, colAttrs);
+  if (!cols)
+    return cols.takeError();
+  auto colsT = ins.build(OpKind::Transpose, {*cols}, TransposeAttrs{{0, 2, 1}});
+  if (!colsT)
+    return colsT.takeError();
+  ValueId newWeight = ins.constant(std::move(weightT));
+  llvm::SmallVector<ValueId, 3> operands = {*colsT, newWeight};
+  if (bias)
+    operands.push_back(*bias);
+  auto product = ins.build(OpKind::QMatMul, operands, attrs.requant);
+  if (!product)
+    return product.takeError();
+  auto y = ins.build(OpKind::Transpose, {*product}, TransposeAttrs{{0, 2, 1}});
+  if (y)
+    y = ins.reshape(*y, outType.shape);
+  if (!y)
+    return y.takeError();
+  assert(g.getType(*y) == outType && "lowering changed the result type");
+
+  rewrite::replaceValue(g, result, *y);
+  g.eraseNode(ins.getConv());
+  // W^T takes over the name of the weight it replaces.
+  rewrite::eraseConstantIfDead(g, w, newWeight);
+  return llvm::Error::success();
 }
 
 /// Emits the lowering of the Conv at \p id and erases it.
@@ -158,7 +241,9 @@ llvm::Expected<unsigned> rtc::lowerConvsToIm2Col(Graph &g) {
     if (g.getNode(NodeId{i}).erased || !isLowerable(g, g.getNode(NodeId{i})))
       continue;
     size_t before = g.getNumNodeSlots();
-    if (llvm::Error err = lowerConv(g, NodeId{i}))
+    bool isConv = g.getNode(NodeId{i}).kind == OpKind::Conv;
+    if (llvm::Error err = isConv ? lowerConv(g, NodeId{i})
+                                 : lowerQConv(g, NodeId{i}))
       return attachLocation(std::move(err), g.getNode(NodeId{i}).loc);
     i += uint32_t(g.getNumNodeSlots() - before);
     ++lowered;

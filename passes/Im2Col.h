@@ -21,14 +21,34 @@
 // The summation order differs from the direct Conv kernel (padding taps
 // add explicit zeros), so results agree up to float rounding.
 //
-// Quantized convolution (QConv) is not lowered yet: it is left unchanged.
+// An ungrouped QConv with a constant weight is lowered exactly (the integer
+// golden model gives byte-identical results) into
+//
+//   cols = im2col x {pad_value = zx}      [N, C*K, L]   x's own parameters
+//   colsT = transpose cols [0, 2, 1]      [N, L, C*K]
+//   y0 = qmatmul colsT, wT(, bias)        [N, L, M]     same requant attrs
+//   y1 = transpose y0 [0, 2, 1]           [N, M, L]
+//   y  = reshape y1                       [N, M, O1, ..., Or]  (r > 1)
+//
+// where wT is the constant weight as [C*K, M] (W^T; per-axis parameters
+// move from axis 0 to axis 1, so qmatmul's per-last-dim zero points and
+// multipliers index the output channel) and the bias (i32 [M]) is passed
+// unchanged. Padding taps hold zx, so they contribute (zx - zx) * w = 0 as
+// in the direct kernel; every accumulator is the same exact integer sum.
+// A grouped QConv (including depthwise) is NOT lowered: qmatmul has one set
+// of per-column parameters for all batch entries, so a batched [G, ...]
+// weight cannot carry each group's zero points and multipliers, and there
+// is no Slice op to emit G separate products. A QConv whose weight is not
+// a constant is not lowered either (its per-axis parameters cannot be
+// moved by a Transpose node). Both are left unchanged.
 //
 //   requires:   a verified graph.
-//   guarantees: no float Conv remains; the last node of each lowering takes
-//               the Conv's result name; no erased node slots remain.
+//   guarantees: no float Conv and no ungrouped constant-weight QConv
+//               remains; the last node of each lowering takes the conv's
+//               result name; no erased node slots remain.
 //   errors:     none expected (a shape-inference failure on the emitted
 //               nodes is an internal error reported at the Conv).
-//   statistics: im2col.lowered = number of Conv nodes lowered.
+//   statistics: im2col.lowered = number of Conv and QConv nodes lowered.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -39,7 +59,8 @@
 
 namespace rtc {
 
-/// Lowers every float Conv of \p g. \returns how many were lowered.
+/// Lowers every float Conv and every ungrouped constant-weight QConv of
+/// \p g. \returns how many were lowered.
 llvm::Expected<unsigned> lowerConvsToIm2Col(Graph &g);
 
 /// The `im2col` pass: a thin adapter over lowerConvsToIm2Col().
