@@ -28,11 +28,13 @@
 #include "ir/TensorFile.h"
 #include "passes/PassManager.h"
 #include "passes/Pipelines.h"
+#include "targets/racetrack/isa/DeviceConfig.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -50,9 +52,26 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory rtccCategory("rtcc options");
 
-static cl::opt<std::string> modelPathOpt(cl::Positional, cl::Required,
+static cl::opt<std::string> modelPathOpt(cl::Positional, cl::Optional,
                                          cl::desc("<model.onnx>"),
                                          cl::cat(rtccCategory));
+
+// Hardware configuration (targets/racetrack/isa/DeviceConfig.h).
+static cl::opt<bool> dumpConfigOpt(
+    "dump-config",
+    cl::desc("Print the hardware config (the default, or --config with "
+             "--set applied) as JSON and exit; no model is needed"),
+    cl::cat(rtccCategory));
+static cl::opt<std::string>
+    configOpt("config", cl::value_desc("file.json"),
+              cl::desc("Racetrack hardware config to compile for (see "
+                       "docs/hardware-config.md; default: built in)"),
+              cl::cat(rtccCategory));
+static cl::list<std::string>
+    setOpt("set", cl::value_desc("key=value"),
+           cl::desc("Override one hardware config field (repeatable), e.g. "
+                    "--set ports_per_track=4"),
+           cl::cat(rtccCategory));
 static cl::opt<Action>
     emitOpt("emit",
             cl::desc("Print an intermediate form instead of compiling:"),
@@ -447,6 +466,43 @@ static llvm::Expected<Compiled> compileGraph(Graph g, DriverOptions &opts) {
 // main
 //===----------------------------------------------------------------------===//
 
+/// Builds the hardware config from --config and --set and validates it.
+/// \returns the config, or errors with the exit code they deserve in
+/// \p exitCode (1 for a bad config file, 2 for a bad --set).
+static std::optional<racetrack::DeviceConfig> buildDeviceConfig(int &exitCode) {
+  racetrack::DeviceConfig cfg = racetrack::getDefaultConfig();
+  if (!configOpt.empty()) {
+    auto buf = llvm::MemoryBuffer::getFile(configOpt, /*IsText=*/true);
+    if (!buf) {
+      renderErrors(emitError(Location::inFile(configOpt), "cannot read: {}",
+                             buf.getError().message()),
+                   llvm::errs(), "rtcc");
+      exitCode = 1;
+      return std::nullopt;
+    }
+    auto parsed = racetrack::parseConfigJson((*buf)->getBuffer(), configOpt);
+    if (!parsed) {
+      renderErrors(parsed.takeError(), llvm::errs(), "rtcc");
+      exitCode = 1;
+      return std::nullopt;
+    }
+    cfg = *parsed;
+  }
+  for (const std::string &kv : setOpt) {
+    if (auto err = racetrack::applyOverride(cfg, kv)) {
+      renderErrors(std::move(err), llvm::errs(), "rtcc");
+      exitCode = 2;
+      return std::nullopt;
+    }
+  }
+  if (auto err = racetrack::validate(cfg)) {
+    renderErrors(std::move(err), llvm::errs(), "rtcc");
+    exitCode = configOpt.empty() ? 2 : 1;
+    return std::nullopt;
+  }
+  return cfg;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLlvm(argc, argv);
   dropConflictingLlvmOptions();
@@ -457,6 +513,22 @@ int main(int argc, char **argv) {
           "rtcc: compile ONNX CNNs for racetrack-memory in-memory computing\n",
           &llvm::errs()))
     return 2;
+  int configExit = 0;
+  auto device = buildDeviceConfig(configExit);
+  if (!device)
+    return configExit;
+  if (dumpConfigOpt) {
+    if (!modelPathOpt.empty()) {
+      llvm::errs() << "rtcc: error: --dump-config takes no model\n";
+      return 2;
+    }
+    llvm::outs() << racetrack::toJson(*device);
+    return 0;
+  }
+  if (modelPathOpt.empty()) {
+    llvm::errs() << "rtcc: error: no model given (see rtcc --help)\n";
+    return 2;
+  }
   auto opts = buildOptions(flags);
   if (!opts) {
     renderErrors(opts.takeError(), llvm::errs(), "rtcc");
