@@ -1,0 +1,646 @@
+//===- runtime/sim/Simulator.cpp - Bit-exact racetrack simulator ----------===//
+//
+// One Executor per run: a switch over the opcode, operand checks that turn
+// into located faults, the bit-exact semantics on the MachineState rows and
+// the per-instruction cost accounting described in Simulator.h.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/sim/Simulator.h"
+
+#include "ir/Diagnostics.h"
+#include "ir/QuantMath.h"
+#include "targets/racetrack/isa/CostModel.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+using namespace rtc;
+using namespace rtc::sim;
+using namespace rtc::racetrack;
+
+/// Mnemonics by opcode, from Isa.def (kept local so that fault messages do
+/// not depend on the ISA library's tables).
+static constexpr llvm::StringLiteral mnemonics[] = {
+#define INSN(Name, Mnemonic, Cost, Doc, Operands) Mnemonic,
+#define OPERAND(Name, Kind, Bits, Signed)
+#include "targets/racetrack/isa/Isa.def"
+};
+
+namespace {
+
+/// Executes one program; holds the per-run caches.
+class Executor {
+public:
+  Executor(const Program &program, MachineState &state,
+           const DeviceConfig &cfg, llvm::StringRef programName)
+      : program(program), state(state), cfg(cfg), programName(programName) {}
+
+  /// Executes instruction \p pc, adding its cost to \p c. Sets halted on
+  /// halt.
+  llvm::Error step(uint64_t pc, Counters &c);
+
+  bool halted = false;
+  unsigned maxWeightBits = 0;
+  unsigned maxActivationBits = 0;
+
+private:
+  template <typename... Args>
+  llvm::Error fault(fmt::format_string<Args...> f, Args &&...args) const {
+    return makeError(Location::insn(programName, pc, mnemonics[opIndex]),
+                     fmt::format(f, std::forward<Args>(args)...));
+  }
+
+  // Operand checks; each returns a located fault naming the operand.
+  llvm::Error checkMu(const char *name, int64_t mu) const;
+  llvm::Error checkMus(int64_t mu, int64_t count) const;
+  llvm::Error checkPort(const char *name, int64_t port) const;
+  llvm::Error checkWidth(const char *name, int64_t width) const;
+  llvm::Error checkSign(const char *name, int64_t sign) const;
+  llvm::Error checkLanes(const char *what, int64_t first, int64_t n,
+                         int64_t width) const;
+  llvm::Error checkFits(int64_t value, int64_t width, bool isSigned,
+                        int64_t lane) const;
+
+  // Cost accounting.
+  void addStep(Counters &c, double ns) const {
+    c.latencyNs += ns;
+    c.cycles += cyclesFor(cfg, ns);
+  }
+  void shiftCost(Counters &c, int64_t count, int64_t dist) const;
+  const CircuitCost &getMacCost(unsigned wbits, unsigned abits);
+
+  // Semantics shared by mac and macs.
+  llvm::Error doShift(int64_t mu, int64_t count, int64_t delta, Counters &c);
+  llvm::Error doMac(int64_t mu, int64_t count, int64_t port, unsigned width,
+                    bool isSigned, int64_t xlane, Counters &c);
+
+  llvm::Error execShift(const Insn &in, Counters &c);
+  llvm::Error execLdx(const Insn &in, Counters &c);
+  llvm::Error execClrAcc(const Insn &in, Counters &c);
+  llvm::Error execMac(const Insn &in, Counters &c);
+  llvm::Error execMacs(const Insn &in, Counters &c);
+  llvm::Error execReq(const Insn &in, Counters &c);
+  llvm::Error execXfer(const Insn &in, Counters &c);
+  llvm::Error execVMax(const Insn &in, Counters &c);
+  llvm::Error execVQAdd(const Insn &in, Counters &c);
+  llvm::Error execHIn(const Insn &in, Counters &c);
+  llvm::Error execHOut(const Insn &in, Counters &c);
+
+  const Program &program;
+  MachineState &state;
+  const DeviceConfig &cfg;
+  llvm::StringRef programName;
+  uint64_t pc = 0;
+  unsigned opIndex = 0;
+  /// macCost by (wbits, abits), computed on first use.
+  std::array<CircuitCost, 33 * 33> macCosts{};
+  std::array<bool, 33 * 33> macCostKnown{};
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Operand checks
+//===----------------------------------------------------------------------===//
+
+llvm::Error Executor::checkMu(const char *name, int64_t mu) const {
+  if (mu < 0 || mu >= state.getNumMus())
+    return fault("operand {} = {}: MU out of range [0, {})", name, mu,
+                 state.getNumMus());
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::checkMus(int64_t mu, int64_t count) const {
+  if (auto err = checkMu("mu", mu))
+    return err;
+  if (count < 1 || count > state.getNumMus() - mu)
+    return fault("operand count = {}: MUs [{}, {}) exceed the {} MUs", count,
+                 mu, mu + count, state.getNumMus());
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::checkPort(const char *name, int64_t port) const {
+  if (port < 0 || port >= state.getPortsPerTrack())
+    return fault("operand {} = {}: port out of range [0, {})", name, port,
+                 state.getPortsPerTrack());
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::checkWidth(const char *name, int64_t width) const {
+  if (!isValidWidth(width))
+    return fault("operand {} = {}: element width must be 2..8, 16 or 32",
+                 name, width);
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::checkSign(const char *name, int64_t sign) const {
+  if (sign != 0 && sign != 1)
+    return fault("operand {} = {}: must be 0 or 1", name, sign);
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::checkLanes(const char *what, int64_t first, int64_t n,
+                                 int64_t width) const {
+  int64_t lanes = state.getTracks() / width;
+  if (first < 0 || n < 1 || first > lanes - n)
+    return fault("{} lanes [{}, {}) outside the {} lanes of a {}-track row "
+                 "at width {}",
+                 what, first, first + n, lanes, state.getTracks(), width);
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::checkFits(int64_t value, int64_t width, bool isSigned,
+                                int64_t lane) const {
+  int64_t lo = isSigned ? -(int64_t(1) << (width - 1)) : 0;
+  int64_t hi = isSigned ? (int64_t(1) << (width - 1)) - 1
+                        : (int64_t(1) << width) - 1;
+  if (value < lo || value > hi)
+    return fault("lane {}: result {} does not fit a {} {}-bit word [{}, {}]",
+                 lane, value, isSigned ? "signed" : "unsigned", width, lo, hi);
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Costs
+//===----------------------------------------------------------------------===//
+
+void Executor::shiftCost(Counters &c, int64_t count, int64_t dist) const {
+  uint64_t positions = uint64_t(dist) * uint64_t(count);
+  c.shiftRequests += uint64_t(count);
+  c.shifts += positions;
+  c.bitShifts += positions * uint64_t(state.getTracks());
+  c.energyPj.shift += cfg.shiftPj * double(positions);
+  addStep(c, cfg.shiftNs * double(dist));
+}
+
+const CircuitCost &Executor::getMacCost(unsigned wbits, unsigned abits) {
+  unsigned key = wbits * 33 + abits;
+  if (!macCostKnown[key]) {
+    macCosts[key] = macCost(cfg, wbits, abits);
+    macCostKnown[key] = true;
+  }
+  return macCosts[key];
+}
+
+//===----------------------------------------------------------------------===//
+// Semantics
+//===----------------------------------------------------------------------===//
+
+llvm::Error Executor::doShift(int64_t mu, int64_t count, int64_t delta,
+                              Counters &c) {
+  int64_t s = state.getSegmentLength();
+  // Check every MU first so that a fault leaves all offsets unchanged.
+  for (int64_t k = mu; k < mu + count; ++k) {
+    int64_t o = state.getOffset(k) + delta;
+    if (o < 0 || o > s - 1)
+      return fault("shift out of range: MU {} offset {}{:+} = {} outside [0, "
+                   "{}]; data would leave the track",
+                   k, state.getOffset(k), delta, o, s - 1);
+  }
+  for (int64_t k = mu; k < mu + count; ++k)
+    state.setOffset(k, state.getOffset(k) + delta);
+  shiftCost(c, count, std::abs(delta));
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::doMac(int64_t mu, int64_t count, int64_t port,
+                            unsigned width, bool isSigned, int64_t xlane,
+                            Counters &c) {
+  if (xlane < 0 || xlane >= int64_t(state.xb.size()))
+    return fault("XB lane {} out of range: XB holds {} words (last ldx)",
+                 xlane, state.xb.size());
+  int64_t x = state.xb[size_t(xlane)];
+  int64_t lanes = state.getTracks() / width;
+  for (int64_t k = mu; k < mu + count; ++k) {
+    const uint8_t *row = state.getRow(k, state.getPortRow(k, port));
+    int32_t *acc = state.getAcc(k);
+    for (int64_t l = 0; l < lanes; ++l) {
+      // Hardware int32 adders wrap modulo 2^32. Wrapping addition is
+      // associative, so the final accumulator equals the exact sum whenever
+      // that fits int32 - which the integer golden model checks for every
+      // layer (ir/reference/Quantized.cpp) - whatever the MAC order.
+      int64_t w = readWord(row, l, width, isSigned);
+      uint32_t product = uint32_t(uint64_t(w) * uint64_t(x));
+      acc[l] = int32_t(uint32_t(acc[l]) + product);
+    }
+  }
+  unsigned abits = state.xbWidth ? state.xbWidth : width;
+  maxWeightBits = std::max(maxWeightBits, width);
+  maxActivationBits = std::max(maxActivationBits, abits);
+  const CircuitCost &mc = getMacCost(width, abits);
+  c.reads += uint64_t(count);
+  c.macs += uint64_t(count) * uint64_t(lanes);
+  c.energyPj.read += cfg.readPj * double(count);
+  c.energyPj.compute += mc.energyPj * double(count) * double(lanes);
+  addStep(c, cfg.readNs + mc.latencyNs);
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::execShift(const Insn &in, Counters &c) {
+  if (auto err = checkMus(in[ShiftOp::mu], in[ShiftOp::count]))
+    return err;
+  return doShift(in[ShiftOp::mu], in[ShiftOp::count], in[ShiftOp::delta], c);
+}
+
+llvm::Error Executor::execLdx(const Insn &in, Counters &c) {
+  int64_t mu = in[LdxOp::mu], port = in[LdxOp::port];
+  int64_t width = in[LdxOp::width], sign = in[LdxOp::sign];
+  if (auto err = checkMu("mu", mu))
+    return err;
+  if (auto err = checkPort("port", port))
+    return err;
+  if (auto err = checkWidth("width", width))
+    return err;
+  if (auto err = checkSign("sign", sign))
+    return err;
+  int64_t lanes = state.getTracks() / width;
+  const uint8_t *row = state.getRow(mu, state.getPortRow(mu, port));
+  state.xb.resize(size_t(lanes)); // capacity T after the first ldx
+  for (int64_t l = 0; l < lanes; ++l)
+    state.xb[size_t(l)] = readWord(row, l, unsigned(width), sign != 0);
+  state.xbWidth = unsigned(width);
+  c.reads += 1;
+  c.energyPj.read += cfg.readPj;
+  addStep(c, cfg.readNs);
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::execClrAcc(const Insn &in, Counters &c) {
+  int64_t mu = in[ClrAccOp::mu], count = in[ClrAccOp::count];
+  int64_t bias = in[ClrAccOp::bias];
+  if (auto err = checkMus(mu, count))
+    return err;
+  if (bias != noBias && (bias < 0 || bias >= int64_t(program.biasTable.size())))
+    return fault("operand bias = {}: bias table index out of range [0, {}) "
+                 "(or {} for none)",
+                 bias, program.biasTable.size(), noBias);
+  for (int64_t k = mu; k < mu + count; ++k) {
+    int32_t *acc = state.getAcc(k);
+    std::fill(acc, acc + state.getTracks(), 0);
+    if (bias != noBias) {
+      const std::vector<int32_t> &b = program.biasTable[size_t(bias)];
+      size_t n = std::min(b.size(), size_t(state.getTracks()));
+      std::copy(b.begin(), b.begin() + ptrdiff_t(n), acc);
+    }
+  }
+  addStep(c, cfg.clockNs);
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::execMac(const Insn &in, Counters &c) {
+  int64_t mu = in[MacOp::mu], count = in[MacOp::count], port = in[MacOp::port];
+  int64_t width = in[MacOp::width], sign = in[MacOp::sign];
+  if (auto err = checkMus(mu, count))
+    return err;
+  if (auto err = checkPort("port", port))
+    return err;
+  if (auto err = checkWidth("width", width))
+    return err;
+  if (auto err = checkSign("sign", sign))
+    return err;
+  return doMac(mu, count, port, unsigned(width), sign != 0, in[MacOp::xlane],
+               c);
+}
+
+llvm::Error Executor::execMacs(const Insn &in, Counters &c) {
+  int64_t mu = in[MacsOp::mu], count = in[MacsOp::count];
+  int64_t port = in[MacsOp::port], width = in[MacsOp::width];
+  int64_t sign = in[MacsOp::sign], xlane = in[MacsOp::xlane];
+  int64_t n = in[MacsOp::n], dir = in[MacsOp::dir];
+  if (auto err = checkMus(mu, count))
+    return err;
+  if (auto err = checkPort("port", port))
+    return err;
+  if (auto err = checkWidth("width", width))
+    return err;
+  if (auto err = checkSign("sign", sign))
+    return err;
+  if (n < 1)
+    return fault("operand n = {}: the hardware loop needs n >= 1", n);
+  if (dir != 1 && dir != -1)
+    return fault("operand dir = {}: must be -1 or +1", dir);
+  if (xlane < 0 || xlane > int64_t(state.xb.size()) - n)
+    return fault("XB lanes [{}, {}) out of range: XB holds {} words (last "
+                 "ldx)",
+                 xlane, xlane + n, state.xb.size());
+  for (int64_t j = 0; j < n; ++j) {
+    if (auto err = doMac(mu, count, port, unsigned(width), sign != 0,
+                         xlane + j, c))
+      return err;
+    if (j < n - 1)
+      if (auto err = doShift(mu, count, dir, c))
+        return err;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::execReq(const Insn &in, Counters &c) {
+  int64_t mu = in[ReqOp::mu], qidx = in[ReqOp::qidx], omu = in[ReqOp::omu];
+  int64_t oport = in[ReqOp::oport], lane0 = in[ReqOp::lane0];
+  int64_t n = in[ReqOp::n], owidth = in[ReqOp::owidth];
+  int64_t osign = in[ReqOp::osign];
+  if (auto err = checkMu("mu", mu))
+    return err;
+  if (qidx < 0 || qidx >= int64_t(program.requantTable.size()))
+    return fault("operand qidx = {}: requant table index out of range [0, {})",
+                 qidx, program.requantTable.size());
+  if (auto err = checkMu("omu", omu))
+    return err;
+  if (auto err = checkPort("oport", oport))
+    return err;
+  if (auto err = checkWidth("owidth", owidth))
+    return err;
+  if (auto err = checkSign("osign", osign))
+    return err;
+  if (n < 1 || n > state.getTracks())
+    return fault("operand n = {}: accumulator count out of range [1, {}]", n,
+                 state.getTracks());
+  if (auto err = checkLanes("output", lane0, n, owidth))
+    return err;
+  const RequantEntry &q = program.requantTable[size_t(qidx)];
+  auto perLane = [&](const std::vector<int32_t> &v, const char *what)
+      -> llvm::Error {
+    if (v.size() != 1 && int64_t(v.size()) < n)
+      return fault("requant entry {} has {} {}, need 1 or at least {}", qidx,
+                   v.size(), what, n);
+    return llvm::Error::success();
+  };
+  if (auto err = perLane(q.multipliers, "multipliers"))
+    return err;
+  if (auto err = perLane(q.shifts, "shifts"))
+    return err;
+  const int32_t *acc = state.getAcc(mu);
+  uint8_t *row = state.getRow(omu, state.getPortRow(omu, oport));
+  for (int64_t l = 0; l < n; ++l) {
+    int32_t m = q.multipliers.size() == 1 ? q.multipliers[0]
+                                          : q.multipliers[size_t(l)];
+    int32_t s = q.shifts.size() == 1 ? q.shifts[0] : q.shifts[size_t(l)];
+    if (s < 0 || s > 62)
+      return fault("requant entry {} lane {}: shift {} outside [0, 62]", qidx,
+                   l, s);
+    int64_t y = saturate(q.outZeroPoint + applyMultiplier(acc[l], m, s),
+                         q.clampMin, q.clampMax);
+    if (auto err = checkFits(y, owidth, osign != 0, lane0 + l))
+      return err;
+    writeWord(row, lane0 + l, unsigned(owidth), y);
+  }
+  c.reads += 1;
+  c.writes += 1;
+  c.energyPj.read += cfg.readPj;
+  c.energyPj.write += cfg.writePj;
+  addStep(c, cfg.readNs + cfg.writeNs);
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::execXfer(const Insn &in, Counters &c) {
+  int64_t smu = in[XferOp::smu], sport = in[XferOp::sport];
+  int64_t dmu = in[XferOp::dmu], dport = in[XferOp::dport];
+  if (auto err = checkMu("smu", smu))
+    return err;
+  if (auto err = checkPort("sport", sport))
+    return err;
+  if (auto err = checkMu("dmu", dmu))
+    return err;
+  if (auto err = checkPort("dport", dport))
+    return err;
+  const uint8_t *src = state.getRow(smu, state.getPortRow(smu, sport));
+  uint8_t *dst = state.getRow(dmu, state.getPortRow(dmu, dport));
+  std::memmove(dst, src, size_t(state.getRowBytes()));
+  c.reads += 1;
+  c.writes += 1;
+  c.transfers += 1;
+  c.energyPj.read += cfg.readPj;
+  c.energyPj.write += cfg.writePj;
+  c.energyPj.transfer += cfg.transferPjPerWord;
+  addStep(c, cfg.readNs + cfg.transferNsPerWord + cfg.writeNs);
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::execVMax(const Insn &in, Counters &c) {
+  int64_t amu = in[VMaxOp::amu], aport = in[VMaxOp::aport];
+  int64_t bmu = in[VMaxOp::bmu], bport = in[VMaxOp::bport];
+  int64_t omu = in[VMaxOp::omu], oport = in[VMaxOp::oport];
+  int64_t width = in[VMaxOp::width], sign = in[VMaxOp::sign];
+  for (auto [name, mu] : {std::pair{"amu", amu}, {"bmu", bmu}, {"omu", omu}})
+    if (auto err = checkMu(name, mu))
+      return err;
+  for (auto [name, p] :
+       {std::pair{"aport", aport}, {"bport", bport}, {"oport", oport}})
+    if (auto err = checkPort(name, p))
+      return err;
+  if (auto err = checkWidth("width", width))
+    return err;
+  if (auto err = checkSign("sign", sign))
+    return err;
+  const uint8_t *a = state.getRow(amu, state.getPortRow(amu, aport));
+  const uint8_t *b = state.getRow(bmu, state.getPortRow(bmu, bport));
+  uint8_t *o = state.getRow(omu, state.getPortRow(omu, oport));
+  int64_t lanes = state.getTracks() / width;
+  // Lane l of the output depends only on lane l of the inputs, so aliasing
+  // rows are fine.
+  for (int64_t l = 0; l < lanes; ++l) {
+    int64_t x = readWord(a, l, unsigned(width), sign != 0);
+    int64_t y = readWord(b, l, unsigned(width), sign != 0);
+    writeWord(o, l, unsigned(width), std::max(x, y));
+  }
+  c.reads += 2;
+  c.writes += 1;
+  c.energyPj.read += 2 * cfg.readPj;
+  c.energyPj.write += cfg.writePj;
+  addStep(c, 2 * cfg.readNs + cfg.writeNs);
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::execVQAdd(const Insn &in, Counters &c) {
+  int64_t amu = in[VQAddOp::amu], aport = in[VQAddOp::aport];
+  int64_t bmu = in[VQAddOp::bmu], bport = in[VQAddOp::bport];
+  int64_t omu = in[VQAddOp::omu], oport = in[VQAddOp::oport];
+  int64_t qidx = in[VQAddOp::qidx], width = in[VQAddOp::width];
+  for (auto [name, mu] : {std::pair{"amu", amu}, {"bmu", bmu}, {"omu", omu}})
+    if (auto err = checkMu(name, mu))
+      return err;
+  for (auto [name, p] :
+       {std::pair{"aport", aport}, {"bport", bport}, {"oport", oport}})
+    if (auto err = checkPort(name, p))
+      return err;
+  if (qidx < 0 || qidx >= int64_t(program.addTable.size()))
+    return fault("operand qidx = {}: add table index out of range [0, {})",
+                 qidx, program.addTable.size());
+  if (auto err = checkWidth("width", width))
+    return err;
+  const AddEntry &e = program.addTable[size_t(qidx)];
+  if (e.shift < 0 || e.shift > 126)
+    return fault("add entry {}: shift {} outside [0, 126]", qidx, e.shift);
+  const uint8_t *a = state.getRow(amu, state.getPortRow(amu, aport));
+  const uint8_t *b = state.getRow(bmu, state.getPortRow(bmu, bport));
+  uint8_t *o = state.getRow(omu, state.getPortRow(omu, oport));
+  int64_t lanes = state.getTracks() / width;
+  for (int64_t l = 0; l < lanes; ++l) {
+    int64_t x = readWord(a, l, unsigned(width), e.signedA);
+    int64_t y = readWord(b, l, unsigned(width), e.signedB);
+    __int128 sum = __int128(x - e.zeroPointA) * e.multiplierA +
+                   __int128(y - e.zeroPointB) * e.multiplierB;
+    int64_t r = saturate(e.outZeroPoint + roundingShiftRight(sum, e.shift),
+                         e.clampMin, e.clampMax);
+    if (auto err = checkFits(r, width, e.signedOut, l))
+      return err;
+    writeWord(o, l, unsigned(width), r);
+  }
+  c.reads += 2;
+  c.writes += 1;
+  c.energyPj.read += 2 * cfg.readPj;
+  c.energyPj.write += cfg.writePj;
+  addStep(c, 2 * cfg.readNs + cfg.writeNs);
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::execHIn(const Insn &in, Counters &c) {
+  int64_t mu = in[HInOp::mu], port = in[HInOp::port], buf = in[HInOp::buf];
+  int64_t offset = in[HInOp::offset], n = in[HInOp::n];
+  int64_t width = in[HInOp::width], sign = in[HInOp::sign];
+  if (auto err = checkMu("mu", mu))
+    return err;
+  if (auto err = checkPort("port", port))
+    return err;
+  if (auto err = checkWidth("width", width))
+    return err;
+  if (auto err = checkSign("sign", sign))
+    return err;
+  if (auto err = checkLanes("host input", 0, n, width))
+    return err;
+  if (buf < 0 || buf >= int64_t(state.hostInputs.size()))
+    return fault("operand buf = {}: host input buffer out of range [0, {})",
+                 buf, state.hostInputs.size());
+  const std::vector<int64_t> &src = state.hostInputs[size_t(buf)];
+  if (offset < 0 || offset > int64_t(src.size()) - n)
+    return fault("host input buffer {}: words [{}, {}) outside its {} words",
+                 buf, offset, offset + n, src.size());
+  uint8_t *row = state.getRow(mu, state.getPortRow(mu, port));
+  for (int64_t l = 0; l < n; ++l)
+    writeWord(row, l, unsigned(width), src[size_t(offset + l)]);
+  c.writes += 1;
+  c.hostWords += uint64_t(n);
+  c.energyPj.write += cfg.writePj;
+  c.energyPj.host += cfg.hostPjPerWord * double(n);
+  addStep(c, cfg.writeNs + cfg.hostNsPerWord * double(n));
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::execHOut(const Insn &in, Counters &c) {
+  int64_t mu = in[HOutOp::mu], port = in[HOutOp::port], buf = in[HOutOp::buf];
+  int64_t offset = in[HOutOp::offset], n = in[HOutOp::n];
+  int64_t width = in[HOutOp::width], sign = in[HOutOp::sign];
+  if (auto err = checkMu("mu", mu))
+    return err;
+  if (auto err = checkPort("port", port))
+    return err;
+  if (auto err = checkWidth("width", width))
+    return err;
+  if (auto err = checkSign("sign", sign))
+    return err;
+  if (auto err = checkLanes("host output", 0, n, width))
+    return err;
+  if (buf < 0 || buf >= int64_t(state.hostOutputs.size()))
+    return fault("operand buf = {}: host output buffer out of range [0, {})",
+                 buf, state.hostOutputs.size());
+  std::vector<int64_t> &dst = state.hostOutputs[size_t(buf)];
+  if (offset < 0 || offset > int64_t(dst.size()) - n)
+    return fault("host output buffer {}: words [{}, {}) outside its {} words",
+                 buf, offset, offset + n, dst.size());
+  const uint8_t *row = state.getRow(mu, state.getPortRow(mu, port));
+  for (int64_t l = 0; l < n; ++l)
+    dst[size_t(offset + l)] = readWord(row, l, unsigned(width), sign != 0);
+  c.reads += 1;
+  c.hostWords += uint64_t(n);
+  c.energyPj.read += cfg.readPj;
+  c.energyPj.host += cfg.hostPjPerWord * double(n);
+  addStep(c, cfg.readNs + cfg.hostNsPerWord * double(n));
+  return llvm::Error::success();
+}
+
+llvm::Error Executor::step(uint64_t insnPc, Counters &c) {
+  pc = insnPc;
+  const Insn &in = program.insns[insnPc];
+  opIndex = unsigned(in.op);
+  if (opIndex >= numOpcodes)
+    return makeError(Location::insn(programName, pc, "?"),
+                     fmt::format("invalid opcode {}", opIndex));
+  c.insns += 1;
+  switch (in.op) {
+  case Opcode::Shift:
+    return execShift(in, c);
+  case Opcode::Ldx:
+    return execLdx(in, c);
+  case Opcode::ClrAcc:
+    return execClrAcc(in, c);
+  case Opcode::Mac:
+    return execMac(in, c);
+  case Opcode::Macs:
+    return execMacs(in, c);
+  case Opcode::Req:
+    return execReq(in, c);
+  case Opcode::Xfer:
+    return execXfer(in, c);
+  case Opcode::VMax:
+    return execVMax(in, c);
+  case Opcode::VQAdd:
+    return execVQAdd(in, c);
+  case Opcode::HIn:
+    return execHIn(in, c);
+  case Opcode::HOut:
+    return execHOut(in, c);
+  case Opcode::Halt:
+    halted = true;
+    return llvm::Error::success();
+  }
+  llvm_unreachable("opcode checked above");
+}
+
+/// Fills in leakage and the energy total of \p c for \p numMus MUs.
+static void finishEnergy(Counters &c, const DeviceConfig &cfg) {
+  EnergyBreakdown &e = c.energyPj;
+  e.leakage = cfg.leakageMwPerMu * double(cfg.numMus()) * c.latencyNs;
+  e.total = e.shift + e.read + e.write + e.compute + e.transfer + e.host +
+            e.leakage;
+}
+
+llvm::Expected<Stats> rtc::sim::run(const Program &program, MachineState &state,
+                                    const DeviceConfig &cfg,
+                                    llvm::ArrayRef<LayerEntry> layers,
+                                    llvm::StringRef programName) {
+  if (state.getNumMus() != cfg.numMus() ||
+      state.getRowsPerMu() != cfg.domainsPerTrack ||
+      state.getTracks() != cfg.tracksPerMu ||
+      state.getPortsPerTrack() != cfg.portsPerTrack)
+    return makeError(Location::inFile(programName),
+                     "machine state was created for a different hardware "
+                     "config");
+  Stats stats;
+  stats.layers.reserve(layers.size());
+  for (const LayerEntry &l : layers)
+    stats.layers.push_back({l.name, l.op, l.firstInsn, l.endInsn, {}});
+  Executor exec(program, state, cfg, programName);
+  size_t layer = 0;
+  for (uint64_t pc = 0; pc < program.insns.size() && !exec.halted; ++pc) {
+    Counters c;
+    if (auto err = exec.step(pc, c))
+      return err;
+    stats.total += c;
+    // Layers are sorted and disjoint and pc only grows: advance a cursor.
+    while (layer < layers.size() && layers[layer].endInsn <= pc)
+      ++layer;
+    if (layer < layers.size() && layers[layer].firstInsn <= pc)
+      stats.layers[layer].counters += c;
+  }
+  finishEnergy(stats.total, cfg);
+  for (LayerStats &l : stats.layers)
+    finishEnergy(l.counters, cfg);
+  if (exec.maxWeightBits) {
+    stats.areaWeightBits = exec.maxWeightBits;
+    stats.areaActivationBits = exec.maxActivationBits;
+  }
+  stats.areaMm2 =
+      computeArea(cfg, stats.areaWeightBits, stats.areaActivationBits).totalMm2;
+  return stats;
+}
