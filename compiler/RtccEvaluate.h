@@ -22,7 +22,14 @@
 namespace rtc::rtcc {
 
 /// What rtcc was asked to do.
-enum class Action { None, EmitIr, Reference, Evaluate };
+enum class Action {
+  None,
+  EmitIr,    ///< --emit=ir
+  Reference, ///< --reference X: run the (float or quantized) graph
+  Evaluate,  ///< --evaluate X --labels Y
+  Golden,    ///< --golden X -o OUT: the integer golden model's outputs
+  Compile,   ///< -o model.rtbin: lower to the racetrack target
+};
 
 /// Everything the driver does, decided from the command line.
 struct DriverOptions {

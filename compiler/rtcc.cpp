@@ -29,6 +29,8 @@
 #include "passes/PassManager.h"
 #include "passes/Pipelines.h"
 #include "targets/racetrack/isa/DeviceConfig.h"
+#include "targets/racetrack/isa/ProgramFile.h"
+#include "targets/racetrack/lower/Lowering.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -102,6 +104,12 @@ static cl::opt<std::string> referenceOpt(
              "the top classes. The input has the model input's shape, or is "
              "a batch N x (input shape without its batch dim), run sample "
              "by sample"),
+    cl::value_desc("input"), cl::cat(rtccCategory));
+static cl::opt<std::string> goldenOpt(
+    "golden",
+    cl::desc("Run the integer golden model (the quantized graph on the "
+             "reference interpreter) on this input and write its dequantized "
+             "outputs with -o; rtrun -o must produce a byte-identical file"),
     cl::value_desc("input"), cl::cat(rtccCategory));
 static cl::opt<unsigned>
     topOpt("top",
@@ -287,21 +295,24 @@ buildOptions(const InstrumentationFlags &flags) {
   DriverOptions opts;
   opts.modelPath = modelPathOpt;
   bool emit = emitOpt != Action::None, reference = !referenceOpt.empty();
-  bool evaluate = !evaluateOpt.empty();
-  if (emit && reference)
-    return usageError("--emit and --reference cannot be combined");
-  if (evaluate && (emit || reference))
-    return usageError("--evaluate cannot be combined with --emit or "
-                      "--reference");
-  if (!emit && !reference && !evaluate)
-    return usageError("nothing to do: pass --emit=ir or --reference=<input> "
-                      "(or --evaluate=<x.npy> --labels=<y.npy> with "
-                      "quantization; compiling to .rtbin is not available "
-                      "yet)");
+  bool evaluate = !evaluateOpt.empty(), golden = !goldenOpt.empty();
+  bool compile = !emit && !reference && !evaluate && !golden &&
+                 llvm::StringRef(outputOpt).ends_with(".rtbin");
+  if (int(emit) + int(reference) + int(evaluate) + int(golden) > 1)
+    return usageError("--emit, --reference, --golden and --evaluate cannot "
+                      "be combined");
+  if (!emit && !reference && !evaluate && !golden && !compile)
+    return usageError("nothing to do: pass -o model.rtbin, --emit=ir, "
+                      "--reference=<input>, --golden=<input> -o out.npy, or "
+                      "--evaluate=<x.npy> --labels=<y.npy>");
   if (evaluate != !labelsOpt.empty())
     return usageError("--evaluate and --labels must be given together");
+  if (golden && outputOpt.empty())
+    return usageError("--golden needs -o OUT.npy");
   opts.action = emit        ? emitOpt.getValue()
                 : reference ? Action::Reference
+                : golden    ? Action::Golden
+                : compile   ? Action::Compile
                             : Action::Evaluate;
   if (!reference && (topOpt.getNumOccurrences() || !classNamesOpt.empty()))
     return usageError("--top and --class-names require --reference");
@@ -316,6 +327,12 @@ buildOptions(const InstrumentationFlags &flags) {
       return err;
   if (auto err = buildPipelineOptions(opts, flags))
     return err;
+  // The racetrack target computes on integers: compiling and the golden
+  // model quantize (8 bits unless --bits/--wbits/--abits say otherwise).
+  if (golden || compile) {
+    opts.compile.quantize = true;
+    opts.runPipeline = true;
+  }
   if (evaluate && !opts.compile.quantize)
     return usageError("--evaluate compares float and quantized accuracy: "
                       "give --bits, --wbits, --abits or --calib");
@@ -324,7 +341,7 @@ buildOptions(const InstrumentationFlags &flags) {
   else if (!emit)
     opts.outputPath.clear();
   opts.print.elideLargeConstants = elideOpt;
-  opts.referenceInput = referenceOpt;
+  opts.referenceInput = golden ? goldenOpt.getValue() : referenceOpt.getValue();
   opts.topK = topOpt;
   opts.classNamesPath = classNamesOpt;
   opts.evaluateInputs = evaluateOpt;
@@ -463,6 +480,32 @@ static llvm::Expected<Compiled> compileGraph(Graph g, DriverOptions &opts) {
   return out;
 }
 //===----------------------------------------------------------------------===//
+// -o model.rtbin
+//===----------------------------------------------------------------------===//
+
+/// Lowers the quantized graph to the racetrack target and writes the .rtbin.
+static llvm::Error compileToRtBin(const Graph &g,
+                                  const racetrack::DeviceConfig &device,
+                                  const DriverOptions &opts) {
+  llvm::StringRef stem = llvm::sys::path::stem(opts.modelPath);
+  auto model = racetrack::lowerToRacetrack(g, device, stem);
+  if (!model)
+    return model.takeError();
+  auto file = racetrack::packRtBin(*model, device);
+  if (!file)
+    return file.takeError();
+  if (auto err = racetrack::writeRtBinFile(opts.outputPath, *file))
+    return err;
+  llvm::outs() << fmt::format(
+      "rtcc: wrote {}: {} instructions, {} layers, {} memory chunks "
+      "(config {})\n",
+      opts.outputPath, model->program.insns.size(), model->layers.size(),
+      model->memory.size(),
+      racetrack::hashToHex(racetrack::hashConfig(device)).substr(0, 12));
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
 // main
 //===----------------------------------------------------------------------===//
 
@@ -558,6 +601,12 @@ int main(int argc, char **argv) {
     break;
   case Action::Reference:
     err = runReference(compiled.graph, *opts);
+    break;
+  case Action::Golden:
+    err = runReference(compiled.graph, *opts);
+    break;
+  case Action::Compile:
+    err = compileToRtBin(compiled.graph, *device, *opts);
     break;
   case Action::Evaluate:
     err = runEvaluation(compiled, *opts);

@@ -1,7 +1,7 @@
 //===- runtime/sim/MachineState.cpp - Racetrack machine state -------------===//
 //
-// Row bit packing (readWord / writeWord), state allocation and loading of the
-// initial memory image.
+// State allocation and loading of the initial memory image (the row bit
+// layout is targets/racetrack/isa/RowFormat.h).
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/sim/MachineState.h"
@@ -12,41 +12,6 @@ using namespace rtc;
 using namespace rtc::sim;
 using racetrack::DeviceConfig;
 using racetrack::MemoryChunk;
-
-static uint64_t lowMask(unsigned width) {
-  return width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
-}
-
-int64_t rtc::sim::readWord(const uint8_t *row, int64_t lane, unsigned width,
-                           bool isSigned) {
-  uint64_t bit = static_cast<uint64_t>(lane) * width;
-  const uint8_t *p = row + (bit >> 3);
-  unsigned sh = bit & 7;
-  // At most 7 + 32 = 39 bits: five bytes, all inside the row because the
-  // lane ends at or before bit T.
-  unsigned numBytes = (sh + width + 7) / 8;
-  uint64_t v = 0;
-  for (unsigned i = 0; i < numBytes; ++i)
-    v |= uint64_t(p[i]) << (8 * i);
-  v = (v >> sh) & lowMask(width);
-  if (isSigned && (v >> (width - 1)) & 1)
-    v |= ~lowMask(width);
-  return static_cast<int64_t>(v);
-}
-
-void rtc::sim::writeWord(uint8_t *row, int64_t lane, unsigned width,
-                         int64_t value) {
-  uint64_t bit = static_cast<uint64_t>(lane) * width;
-  uint8_t *p = row + (bit >> 3);
-  unsigned sh = bit & 7;
-  unsigned numBytes = (sh + width + 7) / 8;
-  uint64_t mask = lowMask(width) << sh;
-  uint64_t bits = (static_cast<uint64_t>(value) << sh) & mask;
-  for (unsigned i = 0; i < numBytes; ++i) {
-    uint8_t m = static_cast<uint8_t>(mask >> (8 * i));
-    p[i] = static_cast<uint8_t>((p[i] & ~m) | (bits >> (8 * i)));
-  }
-}
 
 llvm::Expected<MachineState> MachineState::create(const DeviceConfig &cfg) {
   MachineState s;

@@ -5,15 +5,14 @@
 // tracks_per_mu bits plus a shift offset and T int32 accumulators, the
 // controller's broadcast buffer XB, and the host I/O buffers.
 //
-// Rows are stored as ceil(T/8) bytes, bit b (track b) at byte b/8, bit b%8.
-// A row read with element width w in {2..8, 16, 32} holds floor(T/w) lanes;
-// lane i occupies bits [i*w, (i+1)*w), least significant bit first. All rows
+// The row bit layout is targets/racetrack/isa/RowFormat.h. All rows
 // of all MUs live in one contiguous allocation, row-major over (mu, row).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "targets/racetrack/isa/DeviceConfig.h"
+#include "targets/racetrack/isa/RowFormat.h"
 #include "targets/racetrack/isa/RtBin.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -30,20 +29,11 @@ namespace rtc::sim {
 /// configs are refused with an error rather than exhausting memory.
 constexpr uint64_t maxStateBytes = uint64_t(1) << 32;
 
-/// \returns true if \p width is a legal element width: 2..8, 16 or 32.
-inline bool isValidWidth(int64_t width) {
-  return (width >= 2 && width <= 8) || width == 16 || width == 32;
-}
-
-/// \returns lane \p lane of \p row decoded with element width \p width
-/// (isValidWidth), sign-extended if \p isSigned, else zero-extended. The
-/// caller guarantees (lane + 1) * width <= T.
-int64_t readWord(const uint8_t *row, int64_t lane, unsigned width,
-                 bool isSigned);
-
-/// Stores the low \p width bits of \p value into lane \p lane of \p row,
-/// leaving every other bit unchanged. Same preconditions as readWord.
-void writeWord(uint8_t *row, int64_t lane, unsigned width, int64_t value);
+// The row bit layout lives in targets/racetrack/isa/RowFormat.h (shared
+// with the compiler); these names keep the simulator's spelling.
+using racetrack::isValidWidth;
+using racetrack::readWord;
+using racetrack::writeWord;
 
 /// The complete simulated machine. Create with MachineState::create.
 class MachineState {

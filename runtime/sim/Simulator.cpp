@@ -82,6 +82,7 @@ private:
   llvm::Error execMacs(const Insn &in, Counters &c);
   llvm::Error execReq(const Insn &in, Counters &c);
   llvm::Error execXfer(const Insn &in, Counters &c);
+  llvm::Error execAccAdd(const Insn &in, Counters &c);
   llvm::Error execVMax(const Insn &in, Counters &c);
   llvm::Error execVQAdd(const Insn &in, Counters &c);
   llvm::Error execHIn(const Insn &in, Counters &c);
@@ -417,6 +418,31 @@ llvm::Error Executor::execXfer(const Insn &in, Counters &c) {
   return llvm::Error::success();
 }
 
+/// acc[dmu] += acc[smu] lane-wise. The n int32 partial sums travel over the
+/// bus as ceil(32n / T) row-words (a "word" of the transfer path is one
+/// row, docs/hardware-config.md).
+llvm::Error Executor::execAccAdd(const Insn &in, Counters &c) {
+  int64_t dmu = in[AccAddOp::dmu], smu = in[AccAddOp::smu];
+  int64_t n = in[AccAddOp::n];
+  if (auto err = checkMu("dmu", dmu))
+    return err;
+  if (auto err = checkMu("smu", smu))
+    return err;
+  int64_t tracks = state.getTracks();
+  if (n < 1 || n > tracks)
+    return fault("operand n = {}: must be in [1, {}] (accumulators per MU)",
+                 n, tracks);
+  int32_t *dst = state.getAcc(dmu);
+  const int32_t *src = state.getAcc(smu);
+  for (int64_t l = 0; l < n; ++l)
+    dst[l] = int32_t(uint32_t(dst[l]) + uint32_t(src[l]));
+  uint64_t words = uint64_t((32 * n + tracks - 1) / tracks);
+  c.transfers += words;
+  c.energyPj.transfer += double(words) * cfg.transferPjPerWord;
+  addStep(c, double(words) * cfg.transferNsPerWord);
+  return llvm::Error::success();
+}
+
 llvm::Error Executor::execVMax(const Insn &in, Counters &c) {
   int64_t amu = in[VMaxOp::amu], aport = in[VMaxOp::aport];
   int64_t bmu = in[VMaxOp::bmu], bport = in[VMaxOp::bport];
@@ -593,6 +619,8 @@ llvm::Error Executor::step(uint64_t insnPc, Counters &c) {
   case Opcode::Halt:
     halted = true;
     return llvm::Error::success();
+  case Opcode::AccAdd:
+    return execAccAdd(in, c);
   }
   llvm_unreachable("opcode checked above");
 }

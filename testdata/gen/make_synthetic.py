@@ -427,6 +427,31 @@ def qlinear_ops():
     return save(m, "qlinear_ops.onnx")
 
 
+def mlp():
+    """flatten + gemm(784->96) + relu + gemm(96->10) on 1x1x28x28 inputs
+    (the Fashion-MNIST shape), seeded random weights: the first model the
+    racetrack backend compiles (K = 784 spans several MUs, N = 96 several
+    lane groups)."""
+    rng = np.random.default_rng(7)
+    w1 = (rng.standard_normal((96, 784)) * 0.05).astype(np.float32)
+    b1 = (rng.standard_normal(96) * 0.1).astype(np.float32)
+    w2 = (rng.standard_normal((10, 96)) * 0.2).astype(np.float32)
+    b2 = (rng.standard_normal(10) * 0.1).astype(np.float32)
+    nodes = [
+        helper.make_node("Flatten", ["input"], ["flat"], name="flatten"),
+        helper.make_node("Gemm", ["flat", "fc1.w", "fc1.b"], ["h"],
+                         name="fc1", transB=1),
+        helper.make_node("Relu", ["h"], ["hr"], name="relu1"),
+        helper.make_node("Gemm", ["hr", "fc2.w", "fc2.b"], ["logits"],
+                         name="fc2", transB=1),
+    ]
+    m = model(nodes, [f32([1, 1, 28, 28], "input")], [f32([1, 10], "logits")],
+              [init("fc1.w", w1), init("fc1.b", b1), init("fc2.w", w2),
+               init("fc2.b", b2)], name="mlp")
+    onnx.checker.check_model(m, full_check=True)
+    return save(m, "mlp.onnx")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     cnn = tiny_cnn()
@@ -441,6 +466,7 @@ def main():
     conformance_cases()
     qdq_conv()
     qlinear_ops()
+    mlp()
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ using namespace rtc;
 using namespace rtc::racetrack;
 
 static constexpr char magic[8] = {'R', 'T', 'B', 'I', 'N', '\0', '\r', '\n'};
-static constexpr unsigned numSectionKinds = 5;
+static constexpr unsigned numSectionKinds = 6;
 /// Byte offsets of the header fields.
 static constexpr size_t versionOffset = 8;
 static constexpr size_t flagsOffset = 12;
@@ -59,6 +59,8 @@ static llvm::StringRef getSectionName(RtBinSectionKind kind) {
     return "Instructions";
   case RtBinSectionKind::Layers:
     return "Layers";
+  case RtBinSectionKind::Tables:
+    return "Tables";
   }
   return "?";
 }
@@ -357,6 +359,44 @@ static std::string encodeLayers(llvm::ArrayRef<LayerEntry> layers) {
   return s;
 }
 
+/// Add-entry flag bits of the Tables section.
+static constexpr uint32_t addSignedA = 1, addSignedB = 2, addSignedOut = 4;
+
+static std::string encodeTables(const RtBinFile &file) {
+  std::string s;
+  ByteWriter w(s);
+  auto i32 = [&](int32_t v) { w.u32(uint32_t(v)); };
+  w.u32(uint32_t(file.biasTable.size()));
+  for (const std::vector<int32_t> &b : file.biasTable) {
+    w.u32(uint32_t(b.size()));
+    for (int32_t v : b)
+      i32(v);
+  }
+  w.u32(uint32_t(file.requantTable.size()));
+  for (const RequantEntry &q : file.requantTable) {
+    w.u32(uint32_t(q.multipliers.size()));
+    w.u32(uint32_t(q.shifts.size()));
+    for (int32_t v : q.multipliers)
+      i32(v);
+    for (int32_t v : q.shifts)
+      i32(v);
+    i32(q.outZeroPoint);
+    w.i64(q.clampMin);
+    w.i64(q.clampMax);
+  }
+  w.u32(uint32_t(file.addTable.size()));
+  for (const AddEntry &a : file.addTable) {
+    for (int32_t v : {a.zeroPointA, a.zeroPointB, a.multiplierA, a.multiplierB,
+                      a.shift, a.outZeroPoint})
+      i32(v);
+    w.i64(a.clampMin);
+    w.i64(a.clampMax);
+    w.u32((a.signedA ? addSignedA : 0) | (a.signedB ? addSignedB : 0) |
+          (a.signedOut ? addSignedOut : 0));
+  }
+  return s;
+}
+
 /// The checksum: SHA-256 over the whole file with the 32 checksum bytes
 /// read as zeros, so the header (config hash included) is covered too.
 static Sha256Digest computeChecksum(llvm::StringRef file) {
@@ -374,8 +414,9 @@ static uint64_t alignTo8(uint64_t v) { return (v + 7) & ~uint64_t(7); }
 std::string rtc::racetrack::serializeRtBin(const RtBinFile &file) {
   // Sections in kind order, each 8-byte aligned, zero padding in between.
   std::string sections[numSectionKinds] = {
-      file.configJson, encodeTensors(file.tensors), encodeMemory(file.memory),
-      encodeInstructions(file), encodeLayers(file.layers)};
+      file.configJson,           encodeTensors(file.tensors),
+      encodeMemory(file.memory), encodeInstructions(file),
+      encodeLayers(file.layers), encodeTables(file)};
   uint64_t offsets[numSectionKinds];
   uint64_t pos = rtBinHeaderSize + numSectionKinds * rtBinSectionEntrySize;
   for (unsigned i = 0; i < numSectionKinds; ++i) {
@@ -670,6 +711,90 @@ static llvm::Error decodeLayers(SectionReader &r,
   return r.finish();
 }
 
+/// Reads \p count int32 values (the size was checked by the caller).
+static void takeI32s(SectionReader &r, uint32_t count,
+                     std::vector<int32_t> &out) {
+  llvm::StringRef data = r.take(uint64_t(count) * 4);
+  out.resize(count);
+  for (uint32_t i = 0; i < count; ++i)
+    out[i] = int32_t(loadU32(data.data() + 4 * uint64_t(i)));
+}
+
+static llvm::Error decodeTables(SectionReader &r, RtBinFile &file) {
+  uint32_t count;
+  if (auto err = r.u32(count, "bias vector count"))
+    return err;
+  if (auto err = r.checkCount(count, 4, "bias vector"))
+    return err;
+  file.biasTable.resize(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string who = fmt::format("bias vector #{}", i);
+    uint32_t n;
+    if (auto err = r.u32(n, who + " length"))
+      return err;
+    if (auto err = r.need(uint64_t(n) * 4, who + " values"))
+      return err;
+    takeI32s(r, n, file.biasTable[i]);
+  }
+  if (auto err = r.u32(count, "requant entry count"))
+    return err;
+  if (auto err = r.checkCount(count, 28, "requant entry"))
+    return err;
+  file.requantTable.resize(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string who = fmt::format("requant entry #{}", i);
+    RequantEntry &q = file.requantTable[i];
+    uint32_t numMult, numShifts, zp;
+    if (auto err = r.u32(numMult, who + " multiplier count"))
+      return err;
+    if (auto err = r.u32(numShifts, who + " shift count"))
+      return err;
+    if (auto err = r.need(uint64_t(numMult) * 4 + uint64_t(numShifts) * 4 + 20,
+                          who + " values"))
+      return err;
+    takeI32s(r, numMult, q.multipliers);
+    takeI32s(r, numShifts, q.shifts);
+    if (auto err = r.u32(zp, who + " zero point"))
+      return err;
+    q.outZeroPoint = int32_t(zp);
+    if (auto err = r.i64(q.clampMin, who + " clamp minimum"))
+      return err;
+    if (auto err = r.i64(q.clampMax, who + " clamp maximum"))
+      return err;
+  }
+  if (auto err = r.u32(count, "add entry count"))
+    return err;
+  if (auto err = r.checkCount(count, 44, "add entry"))
+    return err;
+  file.addTable.resize(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string who = fmt::format("add entry #{}", i);
+    AddEntry &a = file.addTable[i];
+    uint32_t v[6], flags;
+    for (uint32_t &x : v)
+      if (auto err = r.u32(x, who + " parameters"))
+        return err;
+    a.zeroPointA = int32_t(v[0]);
+    a.zeroPointB = int32_t(v[1]);
+    a.multiplierA = int32_t(v[2]);
+    a.multiplierB = int32_t(v[3]);
+    a.shift = int32_t(v[4]);
+    a.outZeroPoint = int32_t(v[5]);
+    if (auto err = r.i64(a.clampMin, who + " clamp minimum"))
+      return err;
+    if (auto err = r.i64(a.clampMax, who + " clamp maximum"))
+      return err;
+    if (auto err = r.u32(flags, who + " flags"))
+      return err;
+    if (flags & ~(addSignedA | addSignedB | addSignedOut))
+      return r.error(fmt::format("{} has unknown flag bits {:#x}", who, flags));
+    a.signedA = flags & addSignedA;
+    a.signedB = flags & addSignedB;
+    a.signedOut = flags & addSignedOut;
+  }
+  return r.finish();
+}
+
 namespace {
 struct SectionEntry {
   RtBinSectionKind kind;
@@ -807,6 +932,9 @@ llvm::Expected<RtBinFile> rtc::racetrack::parseRtBin(llvm::StringRef bytes,
     return err;
   SectionReader layers = reader(RtBinSectionKind::Layers);
   if (auto err = decodeLayers(layers, file.layers))
+    return err;
+  SectionReader tables = reader(RtBinSectionKind::Tables);
+  if (auto err = decodeTables(tables, file))
     return err;
   if (auto err = checkRtBin(file, fileName))
     return err;

@@ -2,9 +2,10 @@
 //
 // An .rtbin file is what rtcc writes and rtrun reads: a fixed header (magic,
 // format version, total size, SHA-256 of the hardware config, SHA-256
-// checksum of the body), a section table, and five sections: the config
+// checksum of the body), a section table, and six sections: the config
 // JSON, the input/output tensor table, the initial memory image (weights on
-// tracks), the instruction stream and the layer table. The byte layout and
+// tracks), the instruction stream, the layer table and the program's
+// constant tables. The byte layout and
 // every validation rule are specified in docs/rtbin.md.
 //
 // The container treats instructions as opaque fixed-width records and the
@@ -17,6 +18,7 @@
 #pragma once
 
 #include "ir/Types.h"
+#include "targets/racetrack/isa/Program.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -49,6 +51,7 @@ enum class RtBinSectionKind : uint32_t {
   MemoryImage = 3,  ///< Initial track contents.
   Instructions = 4, ///< The encoded instruction stream.
   Layers = 5,       ///< Instruction ranges per ONNX node.
+  Tables = 6,       ///< Program constant tables (bias, requant, add).
 };
 
 /// Whether a tensor is fed by the host or read back by it.
@@ -114,6 +117,11 @@ struct RtBinFile {
   std::vector<uint8_t> instructions;
   /// Sorted, non-overlapping ranges within the instruction count.
   std::vector<LayerEntry> layers;
+  /// The program's constant tables (Program.h), stored verbatim; their
+  /// meaning and ranges are checked by the ISA (ProgramVerifier.h).
+  std::vector<std::vector<int32_t>> biasTable;
+  std::vector<RequantEntry> requantTable;
+  std::vector<AddEntry> addTable;
 
   /// \returns the number of encoded instructions.
   uint64_t getNumInstructions() const {

@@ -40,7 +40,8 @@ Insn extremeInsn(Opcode op, bool low) {
 TEST(EncodingTest, TableWidthsMatchSpec) {
   // Spec widths: mu 20, count 16, delta 16s, port 12, width 6, sign 1,
   // lane 12, n 16, dir 2s, table index 16, buf 8, offset 32.
-  EXPECT_EQ(numOpcodes, 12u);
+  EXPECT_EQ(numOpcodes, 13u);
+  EXPECT_EQ(getInsnInfo(Opcode::AccAdd).totalBits(), 20u + 20 + 16);
   const InsnInfo &macs = getInsnInfo(Opcode::Macs);
   ASSERT_EQ(macs.numOperands, 8u);
   EXPECT_EQ(macs.totalBits(), 20u + 16 + 12 + 6 + 1 + 12 + 16 + 2);
@@ -96,7 +97,7 @@ TEST(EncodingTest, HandLaidOutHaltAndHin) {
 }
 
 TEST(EncodingTest, UnknownOpcode) {
-  for (uint8_t op : {uint8_t(0), uint8_t(13), uint8_t(0xFF)}) {
+  for (uint8_t op : {uint8_t(0), uint8_t(14), uint8_t(0xFF)}) {
     std::array<uint8_t, 16> bytes{};
     bytes[0] = op;
     auto r = decodeInsn(bytes, 7, "prog.rtbin");

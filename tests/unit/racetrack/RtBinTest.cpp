@@ -71,6 +71,10 @@ RtBinFile makeSample() {
   f.layers = {{0, 2, "conv1", "Conv"},
               {2, 2, "flatten", "Reshape"},
               {2, 5, "", "Gemm"}};
+  f.biasTable = {{1, -2, 3}, {}};
+  f.requantTable = {{{1073741824}, {3}, -128, -128, 127},
+                    {{5, 6}, {1, 2}, 4, 0, 255}};
+  f.addTable = {{5, -3, 1000, 2000, 20, 7, 0, 255, true, false, true}};
   return f;
 }
 
@@ -149,35 +153,36 @@ TEST(RtBin, SerializationIsDeterministic) {
 }
 
 // The layout of an empty program, worked out by hand from docs/rtbin.md:
-// header 96, table 5 x 24 -> 216; ConfigJson "{}" at 216 (2 bytes);
-// Tensors at 224 (4); MemoryImage at 232 (4); Instructions at 240 (16);
-// Layers at 256 (4); total 260.
+// header 96, table 6 x 24 -> 240; ConfigJson "{}" at 240 (2 bytes);
+// Tensors at 248 (4); MemoryImage at 256 (4); Instructions at 264 (16);
+// Layers at 280 (4); Tables at 288 (12: three zero counts); total 300.
 TEST(RtBin, EmptyFileHasTheDocumentedLayout) {
   RtBinFile f;
   f.configHash.fill(0x11);
   f.configJson = "{}";
   std::string b = serializeRtBin(f);
-  ASSERT_EQ(b.size(), 260u);
+  ASSERT_EQ(b.size(), 300u);
   EXPECT_EQ(b.substr(0, 8), std::string("RTBIN\0\r\n", 8));
   EXPECT_EQ(getU32(b, 8), 1u);  // version
   EXPECT_EQ(getU32(b, 12), 0u); // flags
-  EXPECT_EQ(getU64(b, 16), 260u);
+  EXPECT_EQ(getU64(b, 16), 300u);
   EXPECT_EQ(b.substr(24, 32), std::string(32, '\x11'));
-  EXPECT_EQ(getU32(b, 88), 5u); // section count
+  EXPECT_EQ(getU32(b, 88), 6u); // section count
   EXPECT_EQ(getU32(b, 92), 0u);
-  const uint64_t want[5][2] = {
-      {216, 2}, {224, 4}, {232, 4}, {240, 16}, {256, 4}};
-  for (uint32_t i = 0; i < 5; ++i) {
+  const uint64_t want[6][2] = {{240, 2},  {248, 4}, {256, 4},
+                               {264, 16}, {280, 4}, {288, 12}};
+  for (uint32_t i = 0; i < 6; ++i) {
     size_t e = 96 + 24 * i;
     EXPECT_EQ(getU32(b, e), i + 1);
     EXPECT_EQ(getU32(b, e + 4), 0u);
     EXPECT_EQ(getU64(b, e + 8), want[i][0]);
     EXPECT_EQ(getU64(b, e + 16), want[i][1]);
   }
-  EXPECT_EQ(b.substr(216, 8), std::string("{}\0\0\0\0\0\0", 8));
-  EXPECT_EQ(getU32(b, 240), 16u); // insnBytes
-  EXPECT_EQ(getU32(b, 244), 0u);  // isaVersion
-  EXPECT_EQ(getU64(b, 248), 0u);  // count
+  EXPECT_EQ(b.substr(240, 8), std::string("{}\0\0\0\0\0\0", 8));
+  EXPECT_EQ(getU32(b, 264), 16u); // insnBytes
+  EXPECT_EQ(getU32(b, 268), 0u);  // isaVersion
+  EXPECT_EQ(getU64(b, 272), 0u);  // count
+  EXPECT_EQ(b.substr(288), std::string(12, '\0'));
   std::string fixed = b;
   fixup(fixed);
   EXPECT_EQ(fixed, b) << "checksum differs from the documented definition";
@@ -224,7 +229,52 @@ TEST(RtBin, TensorAndLayerEntriesHaveTheDocumentedBytes) {
                      "\x01\0\0\0n"
                      "\x04\0\0\0Relu",
                      4 + 8 + 5 + 8);
-  EXPECT_EQ(b.substr(ls), layers);
+  EXPECT_EQ(b.substr(ls, layers.size()), layers);
+}
+
+TEST(RtBin, TablesSectionHasTheDocumentedBytes) {
+  RtBinFile f;
+  f.biasTable = {{-1}};
+  f.requantTable = {{{2}, {}, -3, -128, 127}};
+  f.addTable = {{1, 2, 3, 4, 5, 6, -7, 8, false, true, true}};
+  std::string b = serializeRtBin(f);
+  uint64_t ts = sectionOffset(b, 6);
+  std::string tables("\x01\0\0\0"                       // 1 bias vector
+                     "\x01\0\0\0\xff\xff\xff\xff"       // [-1]
+                     "\x01\0\0\0"                       // 1 requant entry
+                     "\x01\0\0\0\0\0\0\0"               // 1 mult, 0 shifts
+                     "\x02\0\0\0"                       // multiplier 2
+                     "\xfd\xff\xff\xff"                 // zp -3
+                     "\x80\xff\xff\xff\xff\xff\xff\xff" // -128
+                     "\x7f\0\0\0\0\0\0\0"               // 127
+                     "\x01\0\0\0"                       // 1 add entry
+                     "\x01\0\0\0\x02\0\0\0\x03\0\0\0\x04\0\0\0" // za zb ma mb
+                     "\x05\0\0\0\x06\0\0\0"                     // shift zp
+                     "\xf9\xff\xff\xff\xff\xff\xff\xff"         // -7
+                     "\x08\0\0\0\0\0\0\0"                       // 8
+                     "\x06\0\0\0", // signedB|signedOut
+                     4 + 8 + 4 + 8 + 4 + 4 + 16 + 4 + 24 + 16 + 4);
+  EXPECT_EQ(b.substr(ts), tables);
+  auto back = parseRtBin(b, "t.rtbin");
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  EXPECT_EQ(*back, f);
+
+  // A huge count is refused before anything is allocated; unknown flags.
+  auto mutated = [&](size_t off, uint32_t v) {
+    std::string m = b;
+    putU32(m, off, v);
+    fixup(m);
+    auto r = parseRtBin(m, "t.rtbin");
+    return r ? std::string() : llvm::toString(r.takeError());
+  };
+  EXPECT_NE(mutated(ts, 0xffffffffu)
+                .find("Tables section: bias vector count "
+                      "4294967295 cannot fit"),
+            std::string::npos);
+  EXPECT_NE(mutated(ts + 4, 0x40000000u).find("bias vector #0 values needs"),
+            std::string::npos);
+  EXPECT_NE(mutated(ts + tables.size() - 4, 8).find("unknown flag bits 0x8"),
+            std::string::npos);
 }
 
 TEST(RtBin, FilesRoundTripThroughDisk) {

@@ -105,6 +105,34 @@ TEST(SimXfer, CopiesRowBetweenMus) {
                    5.0 + 7.0 + 11.0 + 0.25 * 4 * 6.5);
 }
 
+TEST(SimAccAdd, AddsPartialSumsOverTheBus) {
+  DeviceConfig cfg = tinyConfig(); // T = 16 tracks
+  MachineState s = makeState(cfg);
+  s.getAcc(1)[0] = 5;
+  s.getAcc(1)[1] = -7;
+  s.getAcc(1)[2] = 2147483647;
+  s.getAcc(2)[0] = 10;
+  s.getAcc(2)[1] = 3;
+  s.getAcc(2)[2] = 1;
+  Program p;
+  p.insns = {mk(Opcode::AccAdd, {1, 2, 3})};
+  Stats st = runOk(p, s, cfg);
+  EXPECT_EQ(s.getAcc(1)[0], 15);
+  EXPECT_EQ(s.getAcc(1)[1], -4);
+  EXPECT_EQ(s.getAcc(1)[2], INT32_MIN); // wraps like an int32 adder
+  EXPECT_EQ(s.getAcc(2)[0], 10);        // source unchanged
+  // 3 x 32 bits over 16-track row-words: 6 words.
+  EXPECT_EQ(st.total.transfers, 6u);
+  EXPECT_DOUBLE_EQ(st.total.latencyNs, 6 * 1.0);
+  EXPECT_DOUBLE_EQ(st.total.energyPj.transfer, 6 * 11.0);
+  p.insns = {mk(Opcode::AccAdd, {1, 2, 17})};
+  llvm::Expected<Stats> bad = run(p, s, cfg, {}, "t.rtbin");
+  ASSERT_FALSE(bool(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "t.rtbin: insn #0 (accadd): error: operand n = 17: must be in "
+            "[1, 16] (accumulators per MU)");
+}
+
 TEST(SimVMax, LaneWiseSignedAndUnsigned) {
   DeviceConfig cfg = tinyConfig();
   MachineState s = makeState(cfg);

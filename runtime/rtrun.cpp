@@ -1,0 +1,540 @@
+//===- runtime/rtrun.cpp - Run a compiled .rtbin on the simulator ---------===//
+//
+// rtrun MODEL.rtbin INPUT [-o OUT.npy] [--config FILE] [--set k=v]...
+//       [--labels Y.npy] [--profile-json FILE] [--csv FILE] [--trace FILE]
+//       [--top K]
+//
+// Loads an .rtbin (RtBin.h), checks it was compiled for the hardware config
+// given here (default, --config, --set; exactly as rtcc builds it), decodes
+// the program (ProgramFile.h) and runs it on the bit-exact simulator once
+// per input sample. Host I/O convention: each input tensor entry's f32
+// values are quantized with its QuantParams (quantizeValue, as the golden
+// `quantize` op) into host input buffer `hostBuffer`, row-major; each output
+// entry's host output buffer holds its quantized words row-major, which
+// rtrun dequantizes (dequantizeValue) into f32.
+//
+// Prints the top-K classes per sample (a summary for batches), a per-layer
+// profile table and totals; --labels prints the accuracy; -o writes the
+// dequantized outputs; --profile-json / --csv / --trace write the profile of
+// one inference (the program is static, so every sample costs the same).
+//
+// Exit codes: 0 success, 1 a problem with the model or input files (or a
+// simulator fault), 2 a usage error.
+//
+//===----------------------------------------------------------------------===//
+#include "ir/Diagnostics.h"
+#include "ir/QuantMath.h"
+#include "ir/TensorFile.h"
+#include "runtime/sim/Simulator.h"
+#include "targets/racetrack/isa/DeviceConfig.h"
+#include "targets/racetrack/isa/ProgramFile.h"
+#include "targets/racetrack/isa/RtBin.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+using namespace rtc;
+using namespace rtc::racetrack;
+namespace cl = llvm::cl;
+
+namespace {
+
+/// What main hands to the run: the decoded model and the per-sample inputs.
+struct RunResult {
+  /// outputs[o] holds N x numElements(o) dequantized values.
+  std::vector<std::vector<float>> outputs;
+  sim::Stats stats;
+};
+
+llvm::Error fail(llvm::StringRef file, std::string msg) {
+  return makeError(Location::inFile(file), std::move(msg));
+}
+
+} // namespace
+
+/// \returns the (flat) index along \p axis of element \p flat of \p shape.
+static int64_t axisIndex(llvm::ArrayRef<int64_t> shape, int64_t axis,
+                         int64_t flat) {
+  int64_t inner = 1;
+  for (size_t d = size_t(axis) + 1; d < shape.size(); ++d)
+    inner *= shape[d];
+  return (flat / inner) % shape[size_t(axis)];
+}
+
+/// Quantizes \p values (one sample of \p entry) into host words.
+static std::vector<int64_t> quantizeSample(const TensorEntry &entry,
+                                           llvm::ArrayRef<float> values) {
+  const QuantParams &q = *entry.type.quant;
+  QuantRange range = getQuantRange(entry.type.elemType, q.bits);
+  std::vector<int64_t> words(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    size_t p = q.axis < 0 ? 0 : size_t(axisIndex(entry.type.shape, q.axis, i));
+    words[i] = quantizeValue(values[i], q.scales[p], q.zeroPoints[p], range);
+  }
+  return words;
+}
+
+/// Dequantizes the host words of one output sample (plain conversion when
+/// the output has no quantization parameters).
+static void dequantizeSample(const TensorEntry &entry,
+                             llvm::ArrayRef<int64_t> words,
+                             std::vector<float> &out) {
+  const std::optional<QuantParams> &q = entry.type.quant;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (!q) {
+      out.push_back(float(words[i]));
+      continue;
+    }
+    size_t p =
+        q->axis < 0 ? 0 : size_t(axisIndex(entry.type.shape, q->axis, i));
+    out.push_back(dequantizeValue(words[i], q->scales[p], q->zeroPoints[p]));
+  }
+}
+
+/// \returns \p shape spelled "1x3x4" ("scalar" for rank 0).
+static std::string shapeStr(llvm::ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      s += 'x';
+    s += fmt::format("{}", shape[i]);
+  }
+  return s;
+}
+
+/// Reads INPUT and checks it against \p entry: either exactly the input's
+/// shape (\p isBatch false, N = 1) or N x (the shape without its batch
+/// dimension). \returns the f32 values, N x numElements.
+static llvm::Expected<std::vector<float>> readInput(llvm::StringRef path,
+                                                    const TensorEntry &entry,
+                                                    int64_t &numSamples,
+                                                    bool &isBatch) {
+  TensorType binType(DType::F32, entry.type.shape);
+  auto read = readTensorFile(path, &binType);
+  if (!read)
+    return read.takeError();
+  const Tensor &t = read->tensor;
+  if (!isFloatDType(t.getElemType()))
+    return fail(path,
+                fmt::format("input has element type {}, but rtrun "
+                            "expects float values (f32) for model "
+                            "input '{}'",
+                            getDTypeName(t.getElemType()).str(), entry.name));
+  llvm::ArrayRef<int64_t> want = entry.type.shape, got = t.getShape();
+  int64_t sampleSize = entry.type.getNumElements();
+  llvm::ArrayRef<int64_t> rest = want.empty() ? want : want.drop_front();
+  if (got == want) {
+    numSamples = 1;
+    isBatch = false;
+  } else if (!got.empty() && got.drop_front() == rest) {
+    numSamples = got[0];
+    isBatch = true;
+  } else if (!got.empty() && got.drop_front() == want) {
+    numSamples = got[0];
+    isBatch = true;
+  } else {
+    return fail(path, fmt::format("input has shape {}, but model input "
+                                  "'{}' has shape {}; expected that shape, "
+                                  "or N x {}",
+                                  shapeStr(got), entry.name, shapeStr(want),
+                                  rest.empty() ? "1" : shapeStr(rest)));
+  }
+  if (numSamples < 1)
+    return fail(path, "input batch is empty");
+  std::vector<float> values(size_t(numSamples * sampleSize));
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = float(t.getAsDouble(int64_t(i)));
+  return values;
+}
+
+/// Runs every sample of \p input (one model input) through \p model.
+static llvm::Expected<RunResult>
+runSamples(const CompiledModel &model, const DeviceConfig &cfg,
+           const TensorEntry &inEntry, llvm::ArrayRef<float> input,
+           int64_t numSamples, llvm::StringRef fileName) {
+  RunResult result;
+  size_t numInputBufs = 0, numOutputBufs = 0;
+  for (const TensorEntry &t : model.tensors)
+    (t.role == TensorRole::Input ? numInputBufs : numOutputBufs) =
+        std::max<size_t>(t.role == TensorRole::Input ? numInputBufs
+                                                     : numOutputBufs,
+                         t.hostBuffer + 1);
+  int64_t sampleSize = inEntry.type.getNumElements();
+  std::vector<const TensorEntry *> outputs;
+  for (const TensorEntry &t : model.tensors)
+    if (t.role == TensorRole::Output)
+      outputs.push_back(&t);
+  result.outputs.resize(outputs.size());
+  for (int64_t n = 0; n < numSamples; ++n) {
+    auto state = sim::MachineState::create(cfg);
+    if (!state)
+      return state.takeError();
+    if (auto err = state->loadMemoryImage(model.memory, fileName))
+      return err;
+    state->hostInputs.assign(numInputBufs, {});
+    state->hostOutputs.assign(numOutputBufs, {});
+    state->hostInputs[inEntry.hostBuffer] = quantizeSample(
+        inEntry, input.slice(size_t(n * sampleSize), size_t(sampleSize)));
+    for (const TensorEntry *o : outputs)
+      state->hostOutputs[o->hostBuffer].assign(size_t(o->type.getNumElements()),
+                                               0);
+    auto stats = sim::run(model.program, *state, cfg, model.layers, fileName);
+    if (!stats)
+      return stats.takeError();
+    if (n == 0)
+      result.stats = std::move(*stats);
+    for (size_t i = 0; i < outputs.size(); ++i)
+      dequantizeSample(*outputs[i], state->hostOutputs[outputs[i]->hostBuffer],
+                       result.outputs[i]);
+  }
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Reports
+//===----------------------------------------------------------------------===//
+
+/// \returns the classes of \p scores sorted by descending score (ties: lower
+/// class first).
+static std::vector<size_t> rankClasses(llvm::ArrayRef<float> scores) {
+  std::vector<size_t> order(scores.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  return order;
+}
+
+static void printPredictions(llvm::raw_ostream &os, const TensorEntry &out,
+                             llvm::ArrayRef<float> values, int64_t numSamples,
+                             unsigned topK) {
+  size_t classes = values.size() / size_t(numSamples);
+  const int64_t shown = 3;
+  std::map<size_t, int64_t> histogram;
+  for (int64_t n = 0; n < numSamples; ++n) {
+    llvm::ArrayRef<float> s = values.slice(size_t(n) * classes, classes);
+    std::vector<size_t> order = rankClasses(s);
+    if (!order.empty())
+      ++histogram[order[0]];
+    if (n >= shown)
+      continue;
+    os << fmt::format("sample {} ({}):\n", n, out.name);
+    for (size_t k = 0; k < std::min<size_t>(topK, order.size()); ++k)
+      os << fmt::format("  class {}: {:.6f}\n", order[k], s[order[k]]);
+  }
+  if (numSamples > shown)
+    os << fmt::format("... {} more samples\n", numSamples - shown);
+  if (numSamples > 1) {
+    os << "top-1 class histogram:\n";
+    for (auto [cls, count] : histogram)
+      os << fmt::format("  class {}: {}\n", cls, count);
+  }
+}
+
+static std::string profileRow(llvm::StringRef name, llvm::StringRef op,
+                              const sim::Counters &c) {
+  return fmt::format(
+      "{:<24} {:<12} {:>10} {:>10} {:>10} {:>12} {:>12} {:>14.3f} "
+      "{:>14.3f}\n",
+      name.str(), op.str(), c.shifts, c.reads, c.writes, c.macs, c.cycles,
+      c.latencyNs, c.energyPj.total);
+}
+
+static void printProfile(llvm::raw_ostream &os, const sim::Stats &stats) {
+  os << fmt::format("{:<24} {:<12} {:>10} {:>10} {:>10} {:>12} {:>12} {:>14} "
+                    "{:>14}\n",
+                    "layer", "op", "shifts", "reads", "writes", "macs",
+                    "cycles", "latency_ns", "energy_pj");
+  for (const sim::LayerStats &l : stats.layers)
+    os << profileRow(l.name.empty() ? "<unnamed>" : l.name, l.op, l.counters);
+  os << profileRow("total", "", stats.total);
+  os << fmt::format("area_mm2: {:.6f}\n", stats.areaMm2);
+}
+
+static std::string csvField(llvm::StringRef s) {
+  if (s.find_first_of(",\"\n") == llvm::StringRef::npos)
+    return s.str();
+  std::string q = "\"";
+  for (char c : s)
+    q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+static void writeCsv(llvm::raw_ostream &os, const sim::Stats &stats) {
+  os << "name,op,first_insn,end_insn,shift_requests,shifts,bit_shifts,reads,"
+        "writes,macs,transfers,host_words,insns,cycles,latency_ns,energy_pj\n";
+  for (const sim::LayerStats &l : stats.layers) {
+    const sim::Counters &c = l.counters;
+    os << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                      csvField(l.name), csvField(l.op), l.firstInsn, l.endInsn,
+                      c.shiftRequests, c.shifts, c.bitShifts, c.reads, c.writes,
+                      c.macs, c.transfers, c.hostWords, c.insns, c.cycles,
+                      c.latencyNs, c.energyPj.total);
+  }
+}
+
+/// Chrome trace: one complete ("X") event per layer, back to back in layer
+/// order, ts/dur in microseconds of simulated time. Instructions outside
+/// every layer are not shown (their time is not between the slices).
+static void writeTrace(llvm::raw_ostream &os, const sim::Stats &stats) {
+  llvm::json::Array events;
+  double ts = 0;
+  for (const sim::LayerStats &l : stats.layers) {
+    double dur = l.counters.latencyNs / 1000.0;
+    events.push_back(llvm::json::Object{
+        {"name", l.name.empty() ? "<unnamed>" : l.name},
+        {"cat", l.op},
+        {"ph", "X"},
+        {"ts", ts},
+        {"dur", dur},
+        {"pid", 1},
+        {"tid", 1},
+        {"args",
+         llvm::json::Object{{"macs", int64_t(l.counters.macs)},
+                            {"shifts", int64_t(l.counters.shifts)},
+                            {"energy_pj", l.counters.energyPj.total}}}});
+    ts += dur;
+  }
+  llvm::json::Value trace(
+      llvm::json::Object{{"traceEvents", std::move(events)}});
+  os << llvm::formatv("{0:2}", trace) << "\n";
+}
+
+/// Opens \p path and calls \p write on it.
+template <typename Fn>
+static llvm::Error writeFile(llvm::StringRef path, Fn write) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return fail(path, "cannot open for writing: " + ec.message());
+  write(os);
+  os.close();
+  if (os.has_error()) {
+    std::string msg = "cannot write: " + os.error().message();
+    os.clear_error();
+    return fail(path, msg);
+  }
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// main
+//===----------------------------------------------------------------------===//
+
+/// Builds the hardware config from \p configPath and \p sets exactly as
+/// rtcc does. \returns the config, or std::nullopt with \p exitCode set (1
+/// for a bad config file, 2 for a bad --set).
+static std::optional<DeviceConfig>
+buildDeviceConfig(const std::string &configPath,
+                  const std::vector<std::string> &sets, int &exitCode) {
+  DeviceConfig cfg = getDefaultConfig();
+  if (!configPath.empty()) {
+    auto buf = llvm::MemoryBuffer::getFile(configPath, /*IsText=*/true);
+    if (!buf) {
+      renderErrors(fail(configPath, "cannot read: " + buf.getError().message()),
+                   llvm::errs(), "rtrun");
+      exitCode = 1;
+      return std::nullopt;
+    }
+    auto parsed = parseConfigJson((*buf)->getBuffer(), configPath);
+    if (!parsed) {
+      renderErrors(parsed.takeError(), llvm::errs(), "rtrun");
+      exitCode = 1;
+      return std::nullopt;
+    }
+    cfg = *parsed;
+  }
+  for (const std::string &kv : sets) {
+    if (auto err = applyOverride(cfg, kv)) {
+      renderErrors(std::move(err), llvm::errs(), "rtrun");
+      exitCode = 2;
+      return std::nullopt;
+    }
+  }
+  if (auto err = validate(cfg)) {
+    renderErrors(std::move(err), llvm::errs(), "rtrun");
+    exitCode = configPath.empty() ? 2 : 1;
+    return std::nullopt;
+  }
+  return cfg;
+}
+
+/// Reads the labels of \p numSamples samples from an integer tensor file.
+static llvm::Expected<std::vector<int64_t>> readLabels(llvm::StringRef path,
+                                                       int64_t numSamples) {
+  auto read = readTensorFile(path, nullptr);
+  if (!read)
+    return read.takeError();
+  const Tensor &t = read->tensor;
+  if (!isIntegerDType(t.getElemType()))
+    return fail(path, fmt::format("labels have element type {}; expected "
+                                  "integer class indices",
+                                  t.getType().str()));
+  if (t.getNumElements() != numSamples)
+    return fail(path, fmt::format("{} labels for {} input samples",
+                                  t.getNumElements(), numSamples));
+  std::vector<int64_t> labels(static_cast<size_t>(numSamples));
+  for (int64_t i = 0; i < numSamples; ++i)
+    labels[size_t(i)] = t.getAsInt64(i);
+  return labels;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLlvm(argc, argv);
+  cl::OptionCategory category("rtrun options");
+  cl::opt<std::string> modelOpt(cl::Positional, cl::Required,
+                                cl::desc("<model.rtbin>"), cl::cat(category));
+  cl::opt<std::string> inputOpt(cl::Positional, cl::Required,
+                                cl::desc("<input.npy|.pb|.bin>"),
+                                cl::cat(category));
+  cl::opt<std::string> outputOpt("o", cl::value_desc("out.npy"),
+                                 cl::desc("Write the dequantized f32 outputs"),
+                                 cl::cat(category));
+  cl::opt<std::string> configOpt("config", cl::value_desc("file.json"),
+                                 cl::desc("Hardware config (JSON)"),
+                                 cl::cat(category));
+  cl::list<std::string> setOpt("set", cl::value_desc("key=value"),
+                               cl::desc("Override one config field"),
+                               cl::cat(category));
+  cl::opt<std::string> labelsOpt(
+      "labels", cl::value_desc("labels.npy"),
+      cl::desc("Class labels of the batch; prints the accuracy"),
+      cl::cat(category));
+  cl::opt<std::string> profileJsonOpt(
+      "profile-json", cl::value_desc("file"),
+      cl::desc("Write the profile of one inference as JSON"),
+      cl::cat(category));
+  cl::opt<std::string> csvOpt("csv", cl::value_desc("file"),
+                              cl::desc("Write the per-layer profile as CSV"),
+                              cl::cat(category));
+  cl::opt<std::string> traceOpt(
+      "trace", cl::value_desc("file"),
+      cl::desc("Write a Chrome trace (one slice per layer)"),
+      cl::cat(category));
+  cl::opt<unsigned> topOpt("top", cl::init(5),
+                           cl::desc("Classes to print per sample"),
+                           cl::cat(category));
+  cl::HideUnrelatedOptions(category);
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "rtrun: run a compiled .rtbin on the racetrack simulator\n",
+          &llvm::errs()))
+    return 2;
+
+  int configExit = 0;
+  std::vector<std::string> sets(setOpt.begin(), setOpt.end());
+  auto cfg = buildDeviceConfig(configOpt, sets, configExit);
+  if (!cfg)
+    return configExit;
+
+  auto report = [](llvm::Error err) {
+    renderErrors(std::move(err), llvm::errs(), "rtrun");
+    return 1;
+  };
+  auto file = readRtBinFile(modelOpt);
+  if (!file)
+    return report(file.takeError());
+  if (auto err = checkConfigHash(*file, hashConfig(*cfg), modelOpt))
+    return report(std::move(err));
+  auto model = unpackRtBin(*file, modelOpt);
+  if (!model)
+    return report(model.takeError());
+
+  const TensorEntry *inEntry = nullptr;
+  unsigned numInputs = 0;
+  for (const TensorEntry &t : model->tensors)
+    if (t.role == TensorRole::Input) {
+      inEntry = &t;
+      ++numInputs;
+    }
+  if (numInputs != 1)
+    return report(fail(modelOpt, fmt::format("model has {} inputs; rtrun "
+                                             "feeds exactly one",
+                                             numInputs)));
+  if (!inEntry->type.quant)
+    return report(fail(modelOpt, fmt::format("model input '{}' has no "
+                                             "quantization parameters",
+                                             inEntry->name)));
+  int64_t numSamples = 1;
+  bool isBatch = false;
+  auto input = readInput(inputOpt, *inEntry, numSamples, isBatch);
+  if (!input)
+    return report(input.takeError());
+  std::optional<std::vector<int64_t>> labels;
+  if (!labelsOpt.empty()) {
+    auto read = readLabels(labelsOpt, numSamples);
+    if (!read)
+      return report(read.takeError());
+    labels = std::move(*read);
+  }
+
+  auto result =
+      runSamples(*model, *cfg, *inEntry, *input, numSamples, modelOpt);
+  if (!result)
+    return report(result.takeError());
+
+  std::vector<const TensorEntry *> outputs;
+  for (const TensorEntry &t : model->tensors)
+    if (t.role == TensorRole::Output)
+      outputs.push_back(&t);
+  llvm::raw_ostream &os = llvm::outs();
+  for (size_t i = 0; i < outputs.size(); ++i)
+    printPredictions(os, *outputs[i], result->outputs[i], numSamples, topOpt);
+  if (labels && !outputs.empty()) {
+    llvm::ArrayRef<float> values = result->outputs[0];
+    size_t classes = values.size() / size_t(numSamples);
+    int64_t correct = 0;
+    for (int64_t n = 0; n < numSamples; ++n) {
+      std::vector<size_t> order =
+          rankClasses(values.slice(size_t(n) * classes, classes));
+      if (!order.empty() && int64_t(order[0]) == (*labels)[size_t(n)])
+        ++correct;
+    }
+    os << fmt::format("accuracy: {:.3f} ({}/{})\n",
+                      double(correct) / double(numSamples), correct,
+                      numSamples);
+  }
+  printProfile(os, result->stats);
+
+  if (!outputOpt.empty() && !outputs.empty()) {
+    std::vector<int64_t> shape(outputs[0]->type.shape.begin(),
+                               outputs[0]->type.shape.end());
+    if (isBatch) {
+      if (!shape.empty() && shape[0] == 1)
+        shape.erase(shape.begin());
+      shape.insert(shape.begin(), numSamples);
+    }
+    Tensor t = Tensor::fromValues<float>(shape, result->outputs[0]);
+    if (auto err = writeTensorFile(outputOpt, t, outputs[0]->name))
+      return report(std::move(err));
+  }
+  if (!profileJsonOpt.empty())
+    if (auto err = writeFile(profileJsonOpt, [&](llvm::raw_ostream &o) {
+          sim::printStatsJson(o, result->stats, *cfg);
+        }))
+      return report(std::move(err));
+  if (!csvOpt.empty())
+    if (auto err = writeFile(
+            csvOpt, [&](llvm::raw_ostream &o) { writeCsv(o, result->stats); }))
+      return report(std::move(err));
+  if (!traceOpt.empty())
+    if (auto err = writeFile(traceOpt, [&](llvm::raw_ostream &o) {
+          writeTrace(o, result->stats);
+        }))
+      return report(std::move(err));
+  return 0;
+}

@@ -1,0 +1,32 @@
+//===- targets/racetrack/lower/Lowering.h - Graph -> racetrack code -*- C++
+//-*-===//
+//
+// Code generation for the racetrack target: lowers a quantized graph (after
+// rtcc's pipeline with --bits) to a CompiledModel (program, initial memory
+// image, host tensor table, layer table). See Lowering.cpp for the mapping
+// and docs/backend-plan.md ("Implemented") for what is supported.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "ir/Graph.h"
+#include "targets/racetrack/isa/DeviceConfig.h"
+#include "targets/racetrack/isa/ProgramFile.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+namespace rtc::racetrack {
+
+/// Lowers \p g for the device \p cfg. Supported today: one f32 graph input
+/// -> quantize -> flatten/reshape/identity -> a chain of qmatmul ([1, K]
+/// activation, constant i8 [K, N] weights with zero points 0, optional i32
+/// bias, requantized output) -> dequantize -> one graph output. Every
+/// unsupported node is reported at once, located at the node; a model that
+/// needs more MUs than cfg has gets a capacity error. \p modelName locates
+/// errors that belong to no node.
+llvm::Expected<CompiledModel> lowerToRacetrack(const Graph &g,
+                                               const DeviceConfig &cfg,
+                                               llvm::StringRef modelName);
+
+} // namespace rtc::racetrack
