@@ -1,114 +1,74 @@
 //===- targets/racetrack/lower/Lowering.cpp - Graph -> racetrack code -----===//
 //
-// First code generation for the racetrack target: quantized MLPs.
+// Code generation for the racetrack target: quantized MLPs and CNNs
+// (qconv, max_pool, flatten, qmatmul, qadd). This file: the driver, the
+// activation layout and host I/O; LowerCompute.cpp: the compute ops.
 //
 // Notation: T = tracks_per_mu, D = domains_per_track, S = D / ports (segment
-// length). MUs are allocated in order of first use, never reused.
+// length). MUs are allocated in order of first use, never reused. Row r of
+// an MU is reached through port r / S at offset r % S; the compiler tracks
+// every MU's offset and emits a `shift` before an access whose offset
+// differs.
 //
-// Activations. A quantized [1, K] tensor (or any shape; the layout is the
-// flat row-major order, so flatten/reshape/identity are no-ops) is a vector
-// of K words of width abits (its QuantParams bits, or 8), la = floor(T /
-// abits) lanes per row: word k is at row k / la, lane k % la, rows stored in
-// fresh activation MUs (D rows each). Row r of an MU is reached through port
-// r / S at offset r % S; the compiler tracks every MU's offset and emits a
-// `shift` before an access whose offset differs.
+// Activations (struct Act). A quantized [1, C, H, W] tensor ([1, K]: C = K,
+// H = W = 1) of width abits (its QuantParams bits, or 8), la = floor(T /
+// abits) lanes per row, is stored POSITION-MAJOR in fresh MUs: padded
+// position (ph, pw) owns CR = ceil(C / la) consecutive rows, channel c at
+// row (ph * Wp + pw) * CR + c / la, lane c % la. The buffer is allocated
+// with the largest padding of the qconvs that read it (through
+// flatten/reshape/identity aliases too); a [1, C, H, W] quantize result
+// that no qconv, max_pool or qadd reads is stored flat ([1, C*H*W], row-major); padded positions hold the zero
+// point in the initial memory image, so every conv tap reads a real row and
+// the zero-point fold stays exact. flatten/reshape/identity are no-ops that
+// alias the producer's buffer (a reshape to another 4-D shape is an error);
+// a qmatmul reading a position-major buffer permutes its weight rows at
+// compile time from ONNX order (c, h, w) to the layout order (h, w, c).
 //
-// qmatmul (a [1, K] activation, b a constant i8 [K, N] with zero points 0).
-// lw = floor(T / wbits) output columns per weight MU; K is split in C =
-// ceil(K / D) chunks and N in G = ceil(N / lw) groups. MU (g, c) = base + c*G
-// + g holds rows W[c*D + r, g*lw .. g*lw + lw - 1] (signed wbits words), so
-// the G MUs of one chunk are consecutive and one lockstep `macs mu=base+c*G,
-// count=G` drives all groups (they always share one offset). Code:
+// Weight-stationary reduction (WeightBank, LowerCompute.cpp). A reduction
+// of K' weight rows (layout order) to N outputs: lw = floor(T / wbits)
+// outputs per weight MU; C = ceil(K' / D) chunks, G = ceil(N / lw) groups;
+// MU base + c*G + g holds rows W'[c*D + r, g*lw ..]. Per output position:
 //   clracc chunk 0 per group with bias' (biasTable), chunks >= 1 with none;
-//   for each activation row: shift + ldx it, then for each piece of its k
-//     range inside one chunk and one port segment: shift the chunk's MUs to
-//     the piece's first offset and `macs` over it (dir +1);
+//   for each activation row piece: shift + ldx it, then for each part of its
+//     k range inside one chunk and one port segment: shift the chunk's MUs
+//     to the part's first offset and `macs` over it (dir +1);
 //   accadd chunk c into chunk 0 per group (c >= 1);
 //   req per group (requantTable entry: the node's multipliers/shifts sliced
-//     to the group's columns, its zero point and clamp) into row g of the
-//     output vector (requires floor(T / wbits) == floor(T / obits)).
-// The golden acc is bias + sum (a - za) * b; the MACs compute sum a * b, so
-// the activation zero point is folded: bias'[n] = bias[n] - za * sum_k
-// b[k, n] (must fit int32).
+//     to the group's outputs, its zero point and clamp) into channel row g
+//     of the output position (requires floor(T / wbits) == floor(T / obits)).
+// The golden acc is bias + sum (x - zx) * w; the MACs compute sum x * w, so
+// the activation zero point is folded: bias'[n] = bias[n] - zx * sum_k W'[k,
+// n] (must fit int32). Padded taps read x = zx and contribute 0 exactly.
+//
+// qmatmul: one position; K' = real input rows x la (padding rows skipped).
+// qconv: K' = KH*KW*CR*la ordered (dy, dx, channel row, lane); one output
+// position after the other; per tap and channel row one activation row.
+// Grouped/depthwise convs (and global average pools, which the quantizer
+// turns into depthwise qconvs) are lowered as dense convs with
+// block-diagonal weights (zeros outside the group): correct, but C x more
+// MACs than needed (placement issue #5).
+// max_pool (pads 0): per output position and channel row, `xfer` the first
+// window row and `vmax` the others into it. qadd: `vqadd` row by row
+// (addTable entry from QAddAttrs), shapes equal (no broadcasting).
 //
 // Host I/O: the host quantizes the input (tensor entry: the graph input's
 // name, the quantize result's type, host buffer 0); the program starts with
-// `hin` of its rows from buffer 0 and ends with `hout` of the last vector's
-// rows to output buffer 0 (entry: the graph output's name, the dequantize
-// operand's type), then `halt`. One LayerEntry per node that emitted code.
+// `hin` of its rows from buffer 0 (row-major words; needs C == 1 or H = W =
+// 1) and ends with `hout` of the last tensor's rows to output buffer 0
+// (entry: the graph output's name, the dequantize operand's type), then
+// `halt`. One LayerEntry per node that emitted code.
 //
 //===----------------------------------------------------------------------===//
 #include "targets/racetrack/lower/Lowering.h"
+#include "targets/racetrack/lower/LowerImpl.h"
 
-#include "ir/Diagnostics.h"
 #include "targets/racetrack/isa/RowFormat.h"
 
-#include <algorithm>
 #include <limits>
-#include <map>
 
 using namespace rtc;
 using namespace rtc::racetrack;
-
-namespace {
-
-/// A quantized activation vector stored in activation MUs.
-struct ActVec {
-  int64_t firstMu = 0;
-  int64_t numWords = 0;
-  unsigned bits = 8;
-  bool isSigned = false;
-  int64_t lanes = 1;
-  int64_t rows() const { return (numWords + lanes - 1) / lanes; }
-};
-
-/// Element encoding of a quantized activation tensor.
-struct ActFormat {
-  unsigned bits = 8;
-  bool isSigned = false;
-};
-
-static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-class Lowerer {
-public:
-  Lowerer(const Graph &g, const DeviceConfig &cfg, llvm::StringRef modelName)
-      : g(g), cfg(cfg), modelName(modelName.str()), T(cfg.tracksPerMu),
-        D(cfg.domainsPerTrack), S(cfg.segmentLength()) {}
-
-  llvm::Expected<CompiledModel> run();
-
-private:
-  llvm::Error checkSupported();
-  llvm::Error lowerNode(const Node &node);
-  llvm::Error lowerQuantize(const Node &node);
-  llvm::Error lowerQMatMul(const Node &node);
-  llvm::Error lowerDequantize(const Node &node);
-
-  llvm::Expected<ActFormat> getActFormat(const TensorType &t,
-                                         const Location &loc,
-                                         llvm::StringRef what) const;
-  int64_t allocMus(int64_t n);
-  ActVec allocVec(int64_t numWords, ActFormat f);
-  void emit(Opcode op, std::initializer_list<int64_t> ops) {
-    model.program.insns.push_back(Insn::make(op, ops));
-  }
-  /// Brings MUs [mu, mu+count) (sharing one offset) to \p offset.
-  void align(int64_t mu, int64_t count, int64_t offset);
-  /// Aligns the MU holding row \p row of \p v; \returns {mu, port}.
-  std::pair<int64_t, int64_t> accessRow(const ActVec &v, int64_t row);
-
-  const Graph &g;
-  const DeviceConfig &cfg;
-  std::string modelName;
-  int64_t T, D, S;
-  CompiledModel model;
-  int64_t nextMu = 0;
-  std::vector<int64_t> offsets;
-  std::map<uint32_t, ActVec> vecs; // by ValueId index
-};
-
-} // namespace
+using namespace rtc::racetrack::lower;
 
 llvm::Expected<ActFormat> Lowerer::getActFormat(const TensorType &t,
                                                 const Location &loc,
@@ -122,12 +82,24 @@ llvm::Expected<ActFormat> Lowerer::getActFormat(const TensorType &t,
   ActFormat f;
   f.bits = t.quant->bits ? unsigned(t.quant->bits) : 8u;
   f.isSigned = t.elemType == DType::I8;
+  f.zp = t.quant->zeroPoints[0];
   if (!isValidWidth(f.bits) || f.bits > T)
     return emitError(loc,
                      "racetrack backend: {} has {} bits, not supported "
                      "with {} tracks per MU",
                      what, f.bits, T);
   return f;
+}
+
+llvm::Expected<Act> Lowerer::lookupAct(ValueId v, const Location &loc,
+                                       llvm::StringRef what) const {
+  auto it = acts.find(v.index);
+  if (it == acts.end())
+    return emitError(loc,
+                     "racetrack backend: {} must be a quantized activation "
+                     "computed on the device",
+                     what);
+  return it->second;
 }
 
 int64_t Lowerer::allocMus(int64_t n) {
@@ -137,14 +109,86 @@ int64_t Lowerer::allocMus(int64_t n) {
   return first;
 }
 
-ActVec Lowerer::allocVec(int64_t numWords, ActFormat f) {
-  ActVec v;
-  v.numWords = numWords;
-  v.bits = f.bits;
-  v.isSigned = f.isSigned;
-  v.lanes = T / f.bits;
-  v.firstMu = allocMus(ceilDiv(v.rows(), D));
+ValueId Lowerer::rootOf(ValueId v) const {
+  while (const Node *p = g.getProducer(v)) {
+    if (p->kind != OpKind::Flatten && p->kind != OpKind::Reshape &&
+        p->kind != OpKind::Identity)
+      break;
+    v = p->operands[0];
+  }
   return v;
+}
+
+void Lowerer::computePadding() {
+  for (NodeId id : g.getNodeIds()) {
+    const Node &node = g.getNode(id);
+    if (node.kind == OpKind::MaxPool || node.kind == OpKind::QAdd)
+      for (ValueId v : node.operands)
+        spatial[rootOf(v).index] = true;
+    if (node.kind == OpKind::QAdd || node.kind == OpKind::MaxPool ||
+        node.kind == OpKind::QConv)
+      spatial[node.results[0].index] = true; // written position by position
+    if (node.kind != OpKind::QConv)
+      continue;
+    spatial[rootOf(node.operands[0]).index] = true;
+    const auto &conv = node.getAttrs<QConvAttrs>().conv;
+    if (conv.pads.size() != 4)
+      continue;
+    auto &p = pads[rootOf(node.operands[0]).index];
+    for (size_t i = 0; i < 4; ++i)
+      p[i] = std::max(p[i], conv.pads[i]);
+  }
+}
+
+llvm::Expected<Act> Lowerer::allocAct(ValueId v, ActFormat f,
+                                      const Location &loc) {
+  const TensorType &t = g.getType(v);
+  Act a;
+  if (t.getRank() == 4 && t.shape[0] == 1 && spatial.count(v.index)) {
+    a.C = t.shape[1];
+    a.H = t.shape[2];
+    a.W = t.shape[3];
+  } else if ((t.getRank() == 2 || t.getRank() == 4) && t.shape[0] == 1) {
+    a.C = t.getNumElements(); // flat row-major: no spatial consumer
+
+  } else {
+    return emitError(loc,
+                     "racetrack backend: activations must be [1, C, H, W] "
+                     "or [1, K], got {}",
+                     t.str());
+  }
+  auto it = pads.find(v.index);
+  if (it != pads.end()) {
+    a.padT = it->second[0];
+    a.padL = it->second[1];
+    a.padB = it->second[2];
+    a.padR = it->second[3];
+  }
+  a.bits = f.bits;
+  a.isSigned = f.isSigned;
+  a.zp = f.zp;
+  a.lanes = T / f.bits;
+  a.CR = ceilDiv(a.C, a.lanes);
+  int64_t numMus = ceilDiv(a.rows(), D);
+  a.firstMu = allocMus(numMus);
+  bool padded = a.padT || a.padL || a.padB || a.padR;
+  if (padded && a.zp != 0) {
+    // Every lane of every row starts as the zero point (the padding).
+    int64_t rowBytes = rowBytesFor(T);
+    std::vector<uint8_t> row(size_t(rowBytes), 0);
+    for (int64_t l = 0; l < a.lanes; ++l)
+      writeWord(row.data(), l, a.bits, a.zp);
+    MemoryChunk chunk;
+    chunk.firstMu = uint32_t(a.firstMu);
+    chunk.muCount = uint32_t(numMus);
+    chunk.firstRow = 0;
+    chunk.rowCount = uint32_t(numMus > 1 ? D : a.rows());
+    chunk.rowBytes = uint32_t(rowBytes);
+    for (int64_t r = 0; r < int64_t(chunk.muCount) * chunk.rowCount; ++r)
+      chunk.data.insert(chunk.data.end(), row.begin(), row.end());
+    model.memory.push_back(std::move(chunk));
+  }
+  return a;
 }
 
 void Lowerer::align(int64_t mu, int64_t count, int64_t offset) {
@@ -158,8 +202,8 @@ void Lowerer::align(int64_t mu, int64_t count, int64_t offset) {
     offsets[size_t(m)] = offset;
 }
 
-std::pair<int64_t, int64_t> Lowerer::accessRow(const ActVec &v, int64_t row) {
-  int64_t mu = v.firstMu + row / D;
+std::pair<int64_t, int64_t> Lowerer::accessRow(const Act &a, int64_t row) {
+  int64_t mu = a.firstMu + row / D;
   int64_t local = row % D;
   align(mu, 1, local % S);
   return {mu, local / S};
@@ -174,6 +218,9 @@ llvm::Error Lowerer::checkSupported() {
     case OpKind::Quantize:
     case OpKind::Dequantize:
     case OpKind::QMatMul:
+    case OpKind::QConv:
+    case OpKind::MaxPool:
+    case OpKind::QAdd:
     case OpKind::Flatten:
     case OpKind::Reshape:
     case OpKind::Identity:
@@ -193,6 +240,16 @@ llvm::Error Lowerer::checkSupported() {
   return errors.take();
 }
 
+/// \returns an error unless the words of \p a are consecutive row-major
+/// host words within each row (C == 1 or H == W == 1).
+static llvm::Error checkHostLayout(const Act &a, const Location &loc) {
+  if (a.C == 1 || a.H * a.W == 1)
+    return llvm::Error::success();
+  return emitError(loc, "racetrack backend: host I/O of a tensor with {} "
+                        "channels and {}x{} positions is not supported yet",
+                   a.C, a.H, a.W);
+}
+
 llvm::Error Lowerer::lowerQuantize(const Node &node) {
   ValueId in = node.operands[0];
   if (!g.isGraphInput(in) || g.getType(in).elemType != DType::F32)
@@ -202,191 +259,70 @@ llvm::Error Lowerer::lowerQuantize(const Node &node) {
   auto f = getActFormat(rt, node.loc, "the quantize result");
   if (!f)
     return f.takeError();
+  auto a = allocAct(node.results[0], *f, node.loc);
+  if (!a)
+    return a.takeError();
+  if (auto err = checkHostLayout(*a, node.loc))
+    return err;
   TensorEntry e;
   e.name = g.getValue(in).name;
   e.role = TensorRole::Input;
   e.type = rt;
   e.hostBuffer = 0;
   model.tensors.push_back(std::move(e));
-  ActVec v = allocVec(rt.getNumElements(), *f);
-  for (int64_t r = 0; r < v.rows(); ++r) {
-    auto [mu, port] = accessRow(v, r);
-    int64_t n = std::min(v.lanes, v.numWords - r * v.lanes);
-    emit(Opcode::HIn, {mu, port, 0, r * v.lanes, n, v.bits, v.isSigned});
-  }
-  vecs[node.results[0].index] = v;
+  for (int64_t h = 0; h < a->H; ++h)
+    for (int64_t w = 0; w < a->W; ++w)
+      for (int64_t cr = 0; cr < a->CR; ++cr) {
+        auto [mu, port] =
+            accessRow(*a, a->rowAt(h + a->padT, w + a->padL, cr));
+        int64_t offset = (cr * a->lanes) * a->H * a->W + h * a->W + w;
+        emit(Opcode::HIn, {mu, port, 0, offset, a->lanesInRow(cr), a->bits,
+                           a->isSigned});
+      }
+  acts[node.results[0].index] = *a;
   return llvm::Error::success();
 }
 
 llvm::Error Lowerer::lowerDequantize(const Node &node) {
   ValueId in = node.operands[0];
-  auto it = vecs.find(in.index);
-  if (it == vecs.end() || !g.isGraphOutput(node.results[0]))
+  auto it = acts.find(in.index);
+  if (it == acts.end() || !g.isGraphOutput(node.results[0]))
     return emitError(node.loc, "racetrack backend: dequantize must turn a "
-                               "lowered quantized vector into the graph "
+                               "lowered quantized tensor into the graph "
                                "output");
-  const ActVec &v = it->second;
+  const Act &a = it->second;
+  if (auto err = checkHostLayout(a, node.loc))
+    return err;
   TensorEntry e;
   e.name = g.getValue(node.results[0]).name;
   e.role = TensorRole::Output;
   e.type = g.getType(in);
   e.hostBuffer = 0;
   model.tensors.push_back(std::move(e));
-  for (int64_t r = 0; r < v.rows(); ++r) {
-    auto [mu, port] = accessRow(v, r);
-    int64_t n = std::min(v.lanes, v.numWords - r * v.lanes);
-    emit(Opcode::HOut, {mu, port, 0, r * v.lanes, n, v.bits, v.isSigned});
-  }
+  for (int64_t h = 0; h < a.H; ++h)
+    for (int64_t w = 0; w < a.W; ++w)
+      for (int64_t cr = 0; cr < a.CR; ++cr) {
+        auto [mu, port] = accessRow(a, a.rowAt(h + a.padT, w + a.padL, cr));
+        int64_t offset = (cr * a.lanes) * a.H * a.W + h * a.W + w;
+        emit(Opcode::HOut,
+             {mu, port, 0, offset, a.lanesInRow(cr), a.bits, a.isSigned});
+      }
   return llvm::Error::success();
 }
 
-llvm::Error Lowerer::lowerQMatMul(const Node &node) {
-  const Location &loc = node.loc;
-  auto it = vecs.find(node.operands[0].index);
-  if (it == vecs.end())
-    return emitError(loc, "racetrack backend: qmatmul activation must come "
-                          "from quantize or another qmatmul");
-  ActVec in = it->second;
-  const TensorType &at = g.getType(node.operands[0]);
-  const TensorType &bt = g.getType(node.operands[1]);
-  const Tensor *w = g.getConstantValue(node.operands[1]);
-  if (!w || bt.getRank() != 2 || bt.elemType != DType::I8 || !bt.quant)
-    return emitError(loc,
-                     "racetrack backend: qmatmul weights must be a "
-                     "constant quantized i8 [K, N] matrix, got {}",
-                     bt.str());
-  int64_t K = bt.shape[0], N = bt.shape[1];
-  if (in.numWords != K)
-    return emitError(loc,
-                     "racetrack backend: qmatmul activation {} is not "
-                     "a [1, {}] vector; batched matmul is not supported "
-                     "yet",
-                     at.str(), K);
-  for (int64_t zp : bt.quant->zeroPoints)
-    if (zp != 0)
-      return emitError(loc, "racetrack backend: qmatmul weights with a "
-                            "nonzero zero point are not supported yet");
-  unsigned wbits = bt.quant->bits ? unsigned(bt.quant->bits) : 8u;
-  const auto &attrs = node.getAttrs<RequantAttrs>();
-  if (attrs.multipliers.empty())
-    return emitError(loc, "racetrack backend: qmatmul without "
-                          "requantization (raw i32 output) is not supported "
-                          "yet");
-  const TensorType &ot = g.getType(node.results[0]);
-  auto of = getActFormat(ot, loc, "the qmatmul result");
-  if (!of)
-    return of.takeError();
-  int64_t lw = T / wbits;
-  if (lw != T / of->bits)
-    return emitError(loc,
-                     "racetrack backend: qmatmul with {}-bit weights "
-                     "and a {}-bit result is not supported yet ({} vs "
-                     "{} lanes per row)",
-                     wbits, of->bits, lw, T / of->bits);
-  int64_t za = at.quant->zeroPoints[0];
-
-  // Bias with the activation zero point folded in.
-  std::vector<int64_t> bias(size_t(N), 0);
-  if (node.operands.size() > 2) {
-    const Tensor *bv = g.getConstantValue(node.operands[2]);
-    if (!bv)
-      return emitError(loc, "racetrack backend: qmatmul bias must be a "
-                            "constant");
-    for (int64_t n = 0; n < N; ++n)
-      bias[size_t(n)] = bv->getAsInt64(n);
-  }
-  for (int64_t n = 0; n < N; ++n) {
-    int64_t colSum = 0;
-    for (int64_t k = 0; k < K; ++k)
-      colSum += w->getAsInt64(k * N + n);
-    int64_t b = bias[size_t(n)] - za * colSum;
-    if (b < std::numeric_limits<int32_t>::min() ||
-        b > std::numeric_limits<int32_t>::max())
-      return emitError(loc,
-                       "racetrack backend: column {}: bias with the "
-                       "folded activation zero point ({}) does not fit "
-                       "int32",
-                       n, b);
-    bias[size_t(n)] = b;
-  }
-
-  int64_t G = ceilDiv(N, lw), C = ceilDiv(K, D);
-  int64_t base = allocMus(C * G);
-  ActVec out = allocVec(N, *of);
-  auto cols = [&](int64_t grp) { return std::min(lw, N - grp * lw); };
-
-  // Initial memory image of the weight MUs.
-  int64_t rowBytes = rowBytesFor(T), rowsUsed = std::min(K, D);
-  MemoryChunk chunk;
-  chunk.firstMu = uint32_t(base);
-  chunk.muCount = uint32_t(C * G);
-  chunk.firstRow = 0;
-  chunk.rowCount = uint32_t(rowsUsed);
-  chunk.rowBytes = uint32_t(rowBytes);
-  chunk.data.assign(size_t(C * G * rowsUsed * rowBytes), 0);
-  for (int64_t c = 0; c < C; ++c)
-    for (int64_t grp = 0; grp < G; ++grp)
-      for (int64_t r = 0; r < rowsUsed && c * D + r < K; ++r) {
-        uint8_t *row =
-            chunk.data.data() + ((c * G + grp) * rowsUsed + r) * rowBytes;
-        for (int64_t j = 0; j < cols(grp); ++j)
-          writeWord(row, j, wbits,
-                    w->getAsInt64((c * D + r) * N + grp * lw + j));
-      }
-  model.memory.push_back(std::move(chunk));
-
-  // Clear the accumulators, chunk 0 with the folded bias.
-  auto &prog = model.program;
-  for (int64_t grp = 0; grp < G; ++grp) {
-    int64_t idx = int64_t(prog.biasTable.size());
-    prog.biasTable.emplace_back(bias.begin() + grp * lw,
-                                bias.begin() + grp * lw + cols(grp));
-    emit(Opcode::ClrAcc, {base + grp, 1, idx});
-  }
-  if (C > 1)
-    emit(Opcode::ClrAcc, {base + G, (C - 1) * G, noBias});
-
-  // Stream the activation rows past the weight rows.
-  for (int64_t ar = 0; ar < in.rows(); ++ar) {
-    int64_t k0 = ar * in.lanes, k1 = std::min(K, k0 + in.lanes);
-    auto [amu, aport] = accessRow(in, ar);
-    emit(Opcode::Ldx, {amu, aport, in.bits, in.isSigned});
-    for (int64_t k = k0; k < k1;) {
-      int64_t c = k / D, r = k % D, seg = r / S;
-      int64_t kEnd = std::min(k1, c * D + (seg + 1) * S);
-      int64_t n = kEnd - k, mu = base + c * G;
-      align(mu, G, r % S);
-      emit(Opcode::Macs, {mu, G, seg, wbits, 1, k - k0, n, 1});
-      for (int64_t m = mu; m < mu + G; ++m)
-        offsets[size_t(m)] = r % S + n - 1;
-      k = kEnd;
-    }
-  }
-
-  // Reduce the chunks, requantize each group into the output vector.
-  for (int64_t c = 1; c < C; ++c)
-    for (int64_t grp = 0; grp < G; ++grp)
-      emit(Opcode::AccAdd, {base + grp, base + c * G + grp, cols(grp)});
-  for (int64_t grp = 0; grp < G; ++grp) {
-    RequantEntry e;
-    auto slice = [&](llvm::ArrayRef<int32_t> v) {
-      return v.size() == 1
-                 ? std::vector<int32_t>(v.begin(), v.end())
-                 : std::vector<int32_t>(v.begin() + grp * lw,
-                                        v.begin() + grp * lw + cols(grp));
-    };
-    e.multipliers = slice(attrs.multipliers);
-    e.shifts = slice(attrs.shifts);
-    e.outZeroPoint = int32_t(ot.quant->zeroPoints[0]);
-    e.clampMin = attrs.clampMin;
-    e.clampMax = attrs.clampMax;
-    int64_t idx = int64_t(prog.requantTable.size());
-    prog.requantTable.push_back(std::move(e));
-    auto [omu, oport] = accessRow(out, grp);
-    emit(Opcode::Req,
-         {base + grp, idx, omu, oport, 0, cols(grp), out.bits, out.isSigned});
-  }
-  vecs[node.results[0].index] = out;
+llvm::Error Lowerer::lowerAlias(const Node &node) {
+  auto it = acts.find(node.operands[0].index);
+  if (it == acts.end())
+    return llvm::Error::success();
+  const TensorType &rt = g.getType(node.results[0]);
+  bool sameShape = rt.shape == g.getType(node.operands[0]).shape;
+  bool flat = rt.getRank() == 2 && rt.shape[0] == 1;
+  if (!sameShape && !flat)
+    return emitError(node.loc,
+                     "racetrack backend: {} to {} changes the activation "
+                     "layout; only flattening to [1, K] is supported",
+                     getOpMnemonic(node.kind), rt.str());
+  acts[node.results[0].index] = it->second;
   return llvm::Error::success();
 }
 
@@ -398,14 +334,16 @@ llvm::Error Lowerer::lowerNode(const Node &node) {
     return lowerDequantize(node);
   case OpKind::QMatMul:
     return lowerQMatMul(node);
+  case OpKind::QConv:
+    return lowerQConv(node);
+  case OpKind::MaxPool:
+    return lowerMaxPool(node);
+  case OpKind::QAdd:
+    return lowerQAdd(node);
   case OpKind::Flatten:
   case OpKind::Reshape:
-  case OpKind::Identity: {
-    auto it = vecs.find(node.operands[0].index);
-    if (it != vecs.end())
-      vecs[node.results[0].index] = it->second;
-    return llvm::Error::success();
-  }
+  case OpKind::Identity:
+    return lowerAlias(node);
   default:
     return llvm::Error::success();
   }
@@ -414,6 +352,7 @@ llvm::Error Lowerer::lowerNode(const Node &node) {
 llvm::Expected<CompiledModel> Lowerer::run() {
   if (auto err = checkSupported())
     return err;
+  computePadding();
   for (NodeId id : g.getNodeIds()) {
     const Node &node = g.getNode(id);
     uint32_t first = uint32_t(model.program.insns.size());

@@ -19,9 +19,11 @@
 namespace rtc::racetrack {
 
 /// Lowers \p g for the device \p cfg. Supported today: one f32 graph input
-/// -> quantize -> flatten/reshape/identity -> a chain of qmatmul ([1, K]
-/// activation, constant i8 [K, N] weights with zero points 0, optional i32
-/// bias, requantized output) -> dequantize -> one graph output. Every
+/// -> quantize -> qconv (2-D, any padding/stride/dilation/group), max_pool
+/// (pads 0), qadd (equal shapes), flatten/reshape/identity (to [1, K]),
+/// qmatmul ([1, K] activation) with constant i8 weights (zero points 0),
+/// optional i32 bias and requantized outputs -> dequantize -> one graph
+/// output (docs/backend-plan.md, "Implemented"). Every
 /// unsupported node is reported at once, located at the node; a model that
 /// needs more MUs than cfg has gets a capacity error. \p modelName locates
 /// errors that belong to no node.

@@ -1,0 +1,412 @@
+//===- targets/racetrack/lower/LowerCompute.cpp - Compute ops -------------===//
+//
+// Lowering of qmatmul, qconv, max_pool and qadd onto the racetrack ISA: the
+// weight-stationary reduction engine (placeWeights, reducePosition) and the
+// per-op position loops. The mapping is described in Lowering.cpp.
+//
+//===----------------------------------------------------------------------===//
+#include "targets/racetrack/lower/LowerImpl.h"
+
+#include "targets/racetrack/isa/RowFormat.h"
+
+#include <limits>
+
+using namespace rtc;
+using namespace rtc::racetrack;
+using namespace rtc::racetrack::lower;
+
+llvm::Expected<WeightBank>
+Lowerer::placeWeights(const Node &node, llvm::ArrayRef<int64_t> wp, int64_t kp,
+                      int64_t n, unsigned wbits, int64_t zx,
+                      llvm::ArrayRef<int64_t> bias, const RequantAttrs &req,
+                      const TensorType &ot, unsigned obits) {
+  const Location &loc = node.loc;
+  WeightBank wb;
+  wb.N = n;
+  wb.wbits = wbits;
+  wb.lw = T / wbits;
+  if (wb.lw != T / obits)
+    return emitError(loc,
+                     "racetrack backend: {} with {}-bit weights and a {}-bit "
+                     "result is not supported yet ({} vs {} lanes per row)",
+                     getOpMnemonic(node.kind), wbits, obits, wb.lw,
+                     T / obits);
+  // Bias with the activation zero point folded in.
+  std::vector<int64_t> folded(size_t(n), 0);
+  for (int64_t j = 0; j < n; ++j) {
+    int64_t colSum = 0;
+    for (int64_t k = 0; k < kp; ++k)
+      colSum += wp[size_t(k * n + j)];
+    int64_t b = (bias.empty() ? 0 : bias[size_t(j)]) - zx * colSum;
+    if (b < std::numeric_limits<int32_t>::min() ||
+        b > std::numeric_limits<int32_t>::max())
+      return emitError(loc,
+                       "racetrack backend: output {}: bias with the folded "
+                       "activation zero point ({}) does not fit int32",
+                       j, b);
+    folded[size_t(j)] = b;
+  }
+  wb.groups = ceilDiv(n, wb.lw);
+  wb.chunks = ceilDiv(kp, D);
+  int64_t G = wb.groups, C = wb.chunks;
+  wb.base = allocMus(C * G);
+
+  // Initial memory image of the weight MUs.
+  int64_t rowBytes = rowBytesFor(T), rowsUsed = std::min(kp, D);
+  MemoryChunk chunk;
+  chunk.firstMu = uint32_t(wb.base);
+  chunk.muCount = uint32_t(C * G);
+  chunk.firstRow = 0;
+  chunk.rowCount = uint32_t(rowsUsed);
+  chunk.rowBytes = uint32_t(rowBytes);
+  chunk.data.assign(size_t(C * G * rowsUsed * rowBytes), 0);
+  for (int64_t c = 0; c < C; ++c)
+    for (int64_t grp = 0; grp < G; ++grp)
+      for (int64_t r = 0; r < rowsUsed && c * D + r < kp; ++r) {
+        uint8_t *row =
+            chunk.data.data() + ((c * G + grp) * rowsUsed + r) * rowBytes;
+        for (int64_t j = 0; j < wb.cols(grp); ++j)
+          writeWord(row, j, wbits, wp[size_t((c * D + r) * n + grp * wb.lw + j)]);
+      }
+  model.memory.push_back(std::move(chunk));
+
+  auto &prog = model.program;
+  for (int64_t grp = 0; grp < G; ++grp) {
+    wb.biasIdx.push_back(int64_t(prog.biasTable.size()));
+    prog.biasTable.emplace_back(folded.begin() + grp * wb.lw,
+                                folded.begin() + grp * wb.lw + wb.cols(grp));
+    RequantEntry e;
+    auto slice = [&](llvm::ArrayRef<int32_t> v) {
+      return v.size() == 1
+                 ? std::vector<int32_t>(v.begin(), v.end())
+                 : std::vector<int32_t>(v.begin() + grp * wb.lw,
+                                        v.begin() + grp * wb.lw +
+                                            wb.cols(grp));
+    };
+    e.multipliers = slice(req.multipliers);
+    e.shifts = slice(req.shifts);
+    e.outZeroPoint = int32_t(ot.quant->zeroPoints[0]);
+    e.clampMin = req.clampMin;
+    e.clampMax = req.clampMax;
+    wb.reqIdx.push_back(int64_t(prog.requantTable.size()));
+    prog.requantTable.push_back(std::move(e));
+  }
+  if (int64_t(prog.biasTable.size()) >= noBias ||
+      int64_t(prog.requantTable.size()) > 0xFFFF)
+    return emitError(loc, "racetrack backend: too many bias/requant table "
+                          "entries");
+  return wb;
+}
+
+void Lowerer::reducePosition(const WeightBank &wb, const Act &in,
+                             llvm::ArrayRef<RowPiece> pieces, const Act &out,
+                             int64_t outRow0) {
+  int64_t G = wb.groups, C = wb.chunks, base = wb.base;
+  for (int64_t grp = 0; grp < G; ++grp)
+    emit(Opcode::ClrAcc, {base + grp, 1, wb.biasIdx[size_t(grp)]});
+  if (C > 1)
+    emit(Opcode::ClrAcc, {base + G, (C - 1) * G, noBias});
+  for (const RowPiece &p : pieces) {
+    auto [amu, aport] = accessRow(in, p.row);
+    emit(Opcode::Ldx, {amu, aport, in.bits, in.isSigned});
+    int64_t k1 = p.k0 + p.n;
+    for (int64_t k = p.k0; k < k1;) {
+      int64_t c = k / D, r = k % D, seg = r / S;
+      int64_t kEnd = std::min(k1, c * D + (seg + 1) * S);
+      int64_t n = kEnd - k, mu = base + c * G;
+      align(mu, G, r % S);
+      emit(Opcode::Macs, {mu, G, seg, wb.wbits, 1, k - p.k0, n, 1});
+      for (int64_t m = mu; m < mu + G; ++m)
+        offsets[size_t(m)] = r % S + n - 1;
+      k = kEnd;
+    }
+  }
+  for (int64_t c = 1; c < C; ++c)
+    for (int64_t grp = 0; grp < G; ++grp)
+      emit(Opcode::AccAdd, {base + grp, base + c * G + grp, wb.cols(grp)});
+  for (int64_t grp = 0; grp < G; ++grp) {
+    auto [omu, oport] = accessRow(out, outRow0 + grp);
+    emit(Opcode::Req, {base + grp, wb.reqIdx[size_t(grp)], omu, oport, 0,
+                       wb.cols(grp), out.bits, out.isSigned});
+  }
+}
+
+/// Reads the constant i8 weights / i32 bias of a qmatmul or qconv.
+static llvm::Error readWeights(const Graph &g, const Node &node,
+                               std::vector<int64_t> &w,
+                               std::vector<int64_t> &bias, unsigned &wbits) {
+  const TensorType &bt = g.getType(node.operands[1]);
+  const Tensor *wt = g.getConstantValue(node.operands[1]);
+  if (!wt || bt.elemType != DType::I8 || !bt.quant)
+    return emitError(node.loc,
+                     "racetrack backend: {} weights must be a constant "
+                     "quantized i8 tensor, got {}",
+                     getOpMnemonic(node.kind), bt.str());
+  for (int64_t zp : bt.quant->zeroPoints)
+    if (zp != 0)
+      return emitError(node.loc, "racetrack backend: weights with a nonzero "
+                                 "zero point are not supported yet");
+  wbits = bt.quant->bits ? unsigned(bt.quant->bits) : 8u;
+  w.resize(size_t(wt->getNumElements()));
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = wt->getAsInt64(int64_t(i));
+  if (node.operands.size() > 2) {
+    const Tensor *bv = g.getConstantValue(node.operands[2]);
+    if (!bv)
+      return emitError(node.loc, "racetrack backend: {} bias must be a "
+                                 "constant",
+                       getOpMnemonic(node.kind));
+    bias.resize(size_t(bv->getNumElements()));
+    for (size_t i = 0; i < bias.size(); ++i)
+      bias[i] = bv->getAsInt64(int64_t(i));
+  }
+  return llvm::Error::success();
+}
+
+static llvm::Error checkRequantized(const Node &node, const RequantAttrs &r) {
+  if (!r.multipliers.empty())
+    return llvm::Error::success();
+  return emitError(node.loc, "racetrack backend: {} without requantization "
+                             "(raw i32 output) is not supported yet",
+                   getOpMnemonic(node.kind));
+}
+
+llvm::Error Lowerer::lowerQMatMul(const Node &node) {
+  const Location &loc = node.loc;
+  auto in = lookupAct(node.operands[0], loc, "the qmatmul activation");
+  if (!in)
+    return in.takeError();
+  const TensorType &at = g.getType(node.operands[0]);
+  const TensorType &bt = g.getType(node.operands[1]);
+  if (bt.getRank() != 2)
+    return emitError(loc, "racetrack backend: qmatmul weights must be a "
+                          "[K, N] matrix, got {}",
+                     bt.str());
+  int64_t K = bt.shape[0], N = bt.shape[1];
+  if (in->C * in->H * in->W != K || at.getRank() != 2)
+    return emitError(loc,
+                     "racetrack backend: qmatmul activation {} is not a [1, "
+                     "{}] vector; batched matmul is not supported yet",
+                     at.str(), K);
+  std::vector<int64_t> w, bias;
+  unsigned wbits = 8;
+  if (auto err = readWeights(g, node, w, bias, wbits))
+    return err;
+  const auto &attrs = node.getAttrs<RequantAttrs>();
+  if (auto err = checkRequantized(node, attrs))
+    return err;
+  const TensorType &ot = g.getType(node.results[0]);
+  auto of = getActFormat(ot, loc, "the qmatmul result");
+  if (!of)
+    return of.takeError();
+
+  // Real (non-padding) input rows in layout order, each with la reduction
+  // indices; the weight rows follow, permuted from ONNX order (c, h, w).
+  const Act &a = *in;
+  std::vector<RowPiece> pieces;
+  std::vector<int64_t> wp;
+  for (int64_t h = 0; h < a.H; ++h)
+    for (int64_t x = 0; x < a.W; ++x)
+      for (int64_t cr = 0; cr < a.CR; ++cr) {
+        RowPiece p;
+        p.row = a.rowAt(h + a.padT, x + a.padL, cr);
+        p.k0 = int64_t(pieces.size()) * a.lanes;
+        p.n = a.lanesInRow(cr);
+        pieces.push_back(p);
+        wp.resize(wp.size() + size_t(a.lanes * N), 0);
+        for (int64_t l = 0; l < p.n; ++l) {
+          int64_t c = cr * a.lanes + l;
+          int64_t k = (c * a.H + h) * a.W + x;
+          for (int64_t j = 0; j < N; ++j)
+            wp[size_t((p.k0 + l) * N + j)] = w[size_t(k * N + j)];
+        }
+      }
+  int64_t kp = int64_t(pieces.size()) * a.lanes;
+  auto wb = placeWeights(node, wp, kp, N, wbits, a.zp, bias, attrs, ot,
+                         of->bits);
+  if (!wb)
+    return wb.takeError();
+  auto out = allocAct(node.results[0], *of, loc);
+  if (!out)
+    return out.takeError();
+  reducePosition(*wb, a, pieces, *out, out->rowAt(out->padT, out->padL, 0));
+  acts[node.results[0].index] = *out;
+  return llvm::Error::success();
+}
+
+llvm::Error Lowerer::lowerQConv(const Node &node) {
+  const Location &loc = node.loc;
+  auto in = lookupAct(node.operands[0], loc, "the qconv input");
+  if (!in)
+    return in.takeError();
+  const Act &a = *in;
+  const TensorType &it = g.getType(node.operands[0]);
+  const TensorType &wt = g.getType(node.operands[1]);
+  const TensorType &ot = g.getType(node.results[0]);
+  const auto &qa = node.getAttrs<QConvAttrs>();
+  const ConvAttrs &conv = qa.conv;
+  if (it.getRank() != 4 || wt.getRank() != 4 || ot.getRank() != 4 ||
+      conv.kernelShape.size() != 2 || it.shape[1] != a.C ||
+      it.shape[2] != a.H || it.shape[3] != a.W)
+    return emitError(loc, "racetrack backend: only 2-D qconv on a [1, C, H, "
+                          "W] activation is supported");
+  std::vector<int64_t> w, bias;
+  unsigned wbits = 8;
+  if (auto err = readWeights(g, node, w, bias, wbits))
+    return err;
+  if (auto err = checkRequantized(node, qa.requant))
+    return err;
+  auto of = getActFormat(ot, loc, "the qconv result");
+  if (!of)
+    return of.takeError();
+  int64_t M = wt.shape[0], Cg = wt.shape[1], KH = wt.shape[2],
+          KW = wt.shape[3];
+  int64_t grp = conv.group, Mg = M / grp;
+  int64_t sh = conv.strides[0], sw = conv.strides[1];
+  int64_t dh = conv.dilations[0], dw = conv.dilations[1];
+  int64_t pt = conv.pads[0], pl = conv.pads[1];
+  if (a.padT < pt || a.padL < pl || a.padB < conv.pads[2] ||
+      a.padR < conv.pads[3])
+    return emitError(loc, "racetrack backend: internal error: the input "
+                          "buffer lacks the conv padding");
+
+  // Weight rows in layout order (dy, dx, channel row, lane); block-diagonal
+  // for grouped convs.
+  int64_t la = a.lanes, kp = KH * KW * a.CR * la;
+  std::vector<int64_t> wp(size_t(kp * M), 0);
+  for (int64_t dy = 0; dy < KH; ++dy)
+    for (int64_t dx = 0; dx < KW; ++dx)
+      for (int64_t c = 0; c < a.C; ++c) {
+        int64_t k = ((dy * KW + dx) * a.CR + c / la) * la + c % la;
+        int64_t cg = c / Cg, ci = c % Cg;
+        for (int64_t m = cg * Mg; m < (cg + 1) * Mg; ++m)
+          wp[size_t(k * M + m)] = w[size_t(((m * Cg + ci) * KH + dy) * KW + dx)];
+      }
+  auto wb = placeWeights(node, wp, kp, M, wbits, a.zp, bias, qa.requant, ot,
+                         of->bits);
+  if (!wb)
+    return wb.takeError();
+  auto out = allocAct(node.results[0], *of, loc);
+  if (!out)
+    return out.takeError();
+  const Act &o = *out;
+  std::vector<RowPiece> pieces;
+  for (int64_t oh = 0; oh < o.H; ++oh)
+    for (int64_t ow = 0; ow < o.W; ++ow) {
+      pieces.clear();
+      for (int64_t dy = 0; dy < KH; ++dy)
+        for (int64_t dx = 0; dx < KW; ++dx) {
+          int64_t ph = oh * sh + dy * dh + (a.padT - pt);
+          int64_t pw = ow * sw + dx * dw + (a.padL - pl);
+          for (int64_t cr = 0; cr < a.CR; ++cr)
+            pieces.push_back({a.rowAt(ph, pw, cr),
+                              ((dy * KW + dx) * a.CR + cr) * la,
+                              a.lanesInRow(cr)});
+        }
+      reducePosition(*wb, a, pieces, o,
+                     o.rowAt(oh + o.padT, ow + o.padL, 0));
+    }
+  acts[node.results[0].index] = o;
+  return llvm::Error::success();
+}
+
+llvm::Error Lowerer::lowerMaxPool(const Node &node) {
+  const Location &loc = node.loc;
+  auto in = lookupAct(node.operands[0], loc, "the max_pool input");
+  if (!in)
+    return in.takeError();
+  const Act &a = *in;
+  const auto &pa = node.getAttrs<PoolAttrs>();
+  const TensorType &ot = g.getType(node.results[0]);
+  for (int64_t p : pa.pads)
+    if (p != 0)
+      return emitError(loc, "racetrack backend: max_pool with padding is not "
+                            "supported yet");
+  if (pa.kernelShape.size() != 2 || ot.getRank() != 4)
+    return emitError(loc, "racetrack backend: only 2-D max_pool is "
+                          "supported");
+  auto of = getActFormat(ot, loc, "the max_pool result");
+  if (!of)
+    return of.takeError();
+  auto out = allocAct(node.results[0], *of, loc);
+  if (!out)
+    return out.takeError();
+  const Act &o = *out;
+  if (o.bits != a.bits || o.isSigned != a.isSigned || o.C != a.C)
+    return emitError(loc, "racetrack backend: max_pool must keep the element "
+                          "type");
+  int64_t KH = pa.kernelShape[0], KW = pa.kernelShape[1];
+  for (int64_t oh = 0; oh < o.H; ++oh)
+    for (int64_t ow = 0; ow < o.W; ++ow)
+      for (int64_t cr = 0; cr < o.CR; ++cr) {
+        int64_t orow = o.rowAt(oh + o.padT, ow + o.padL, cr);
+        for (int64_t dy = 0; dy < KH; ++dy)
+          for (int64_t dx = 0; dx < KW; ++dx) {
+            int64_t ih = oh * pa.strides[0] + dy * pa.dilations[0];
+            int64_t iw = ow * pa.strides[1] + dx * pa.dilations[1];
+            if (ih >= a.H || iw >= a.W)
+              continue;
+            auto [imu, iport] =
+                accessRow(a, a.rowAt(ih + a.padT, iw + a.padL, cr));
+            auto [omu, oport] = accessRow(o, orow);
+            if (dy == 0 && dx == 0)
+              emit(Opcode::Xfer, {imu, iport, omu, oport});
+            else
+              emit(Opcode::VMax,
+                   {omu, oport, imu, iport, omu, oport, a.bits, a.isSigned});
+          }
+      }
+  acts[node.results[0].index] = o;
+  return llvm::Error::success();
+}
+
+llvm::Error Lowerer::lowerQAdd(const Node &node) {
+  const Location &loc = node.loc;
+  auto a = lookupAct(node.operands[0], loc, "the qadd operand #0");
+  if (!a)
+    return a.takeError();
+  auto b = lookupAct(node.operands[1], loc, "the qadd operand #1");
+  if (!b)
+    return b.takeError();
+  const TensorType &ot = g.getType(node.results[0]);
+  if (g.getType(node.operands[0]).shape != ot.shape ||
+      g.getType(node.operands[1]).shape != ot.shape)
+    return emitError(loc, "racetrack backend: qadd with broadcasting is not "
+                          "supported yet");
+  auto of = getActFormat(ot, loc, "the qadd result");
+  if (!of)
+    return of.takeError();
+  auto out = allocAct(node.results[0], *of, loc);
+  if (!out)
+    return out.takeError();
+  const Act &o = *out;
+  if (a->bits != o.bits || b->bits != o.bits)
+    return emitError(loc, "racetrack backend: qadd operands and result must "
+                          "have one bit width");
+  const auto &qa = node.getAttrs<QAddAttrs>();
+  AddEntry e;
+  e.zeroPointA = int32_t(a->zp);
+  e.zeroPointB = int32_t(b->zp);
+  e.multiplierA = qa.multiplierA;
+  e.multiplierB = qa.multiplierB;
+  e.shift = qa.shift;
+  e.outZeroPoint = int32_t(o.zp);
+  e.clampMin = qa.clampMin;
+  e.clampMax = qa.clampMax;
+  e.signedA = a->isSigned;
+  e.signedB = b->isSigned;
+  e.signedOut = o.isSigned;
+  int64_t idx = int64_t(model.program.addTable.size());
+  model.program.addTable.push_back(e);
+  for (int64_t h = 0; h < o.H; ++h)
+    for (int64_t w = 0; w < o.W; ++w)
+      for (int64_t cr = 0; cr < o.CR; ++cr) {
+        auto [amu, aport] = accessRow(*a, a->rowAt(h + a->padT, w + a->padL, cr));
+        auto [bmu, bport] = accessRow(*b, b->rowAt(h + b->padT, w + b->padL, cr));
+        auto [omu, oport] = accessRow(o, o.rowAt(h + o.padT, w + o.padL, cr));
+        emit(Opcode::VQAdd,
+             {amu, aport, bmu, bport, omu, oport, idx, o.bits});
+      }
+  acts[node.results[0].index] = o;
+  return llvm::Error::success();
+}
