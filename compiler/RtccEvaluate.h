@@ -25,6 +25,7 @@ namespace rtc::rtcc {
 enum class Action {
   None,
   EmitIr,    ///< --emit=ir
+  EmitAsm,   ///< --emit=asm: the racetrack assembly listing
   Reference, ///< --reference X: run the (float or quantized) graph
   Evaluate,  ///< --evaluate X --labels Y
   Golden,    ///< --golden X -o OUT: the integer golden model's outputs

@@ -28,6 +28,7 @@
 #include "ir/TensorFile.h"
 #include "passes/PassManager.h"
 #include "passes/Pipelines.h"
+#include "targets/racetrack/isa/Asm.h"
 #include "targets/racetrack/isa/DeviceConfig.h"
 #include "targets/racetrack/isa/ProgramFile.h"
 #include "targets/racetrack/lower/Lowering.h"
@@ -78,7 +79,10 @@ static cl::opt<Action>
     emitOpt("emit",
             cl::desc("Print an intermediate form instead of compiling:"),
             cl::values(clEnumValN(Action::EmitIr, "ir",
-                                  "the imported graph IR (textual form)")),
+                                  "the imported graph IR (textual form)"),
+                       clEnumValN(Action::EmitAsm, "asm",
+                                  "the racetrack assembly listing "
+                                  "(docs/isa.md; quantizes like -o)")),
             cl::init(Action::None), cl::cat(rtccCategory));
 static cl::opt<std::string>
     outputOpt("o",
@@ -329,7 +333,7 @@ buildOptions(const InstrumentationFlags &flags) {
     return err;
   // The racetrack target computes on integers: compiling and the golden
   // model quantize (8 bits unless --bits/--wbits/--abits say otherwise).
-  if (golden || compile) {
+  if (golden || compile || opts.action == Action::EmitAsm) {
     opts.compile.quantize = true;
     opts.runPipeline = true;
   }
@@ -505,6 +509,29 @@ static llvm::Error compileToRtBin(const Graph &g,
   return llvm::Error::success();
 }
 
+/// Lowers the quantized graph and prints the assembly listing (the tables,
+/// then one instruction per line) to -o or stdout.
+static llvm::Error emitAsm(const Graph &g,
+                           const racetrack::DeviceConfig &device,
+                           const DriverOptions &opts) {
+  llvm::StringRef stem = llvm::sys::path::stem(opts.modelPath);
+  auto model = racetrack::lowerToRacetrack(g, device, stem);
+  if (!model)
+    return model.takeError();
+  std::string text = racetrack::printProgram(model->program);
+  if (opts.outputPath.empty() || opts.outputPath == "-") {
+    llvm::outs() << text;
+    return llvm::Error::success();
+  }
+  std::error_code ec;
+  llvm::raw_fd_ostream os(opts.outputPath, ec);
+  if (ec)
+    return emitError(Location::inFile(opts.outputPath), "cannot write: {}",
+                     ec.message());
+  os << text;
+  return llvm::Error::success();
+}
+
 //===----------------------------------------------------------------------===//
 // main
 //===----------------------------------------------------------------------===//
@@ -604,6 +631,9 @@ int main(int argc, char **argv) {
     break;
   case Action::Golden:
     err = runReference(compiled.graph, *opts);
+    break;
+  case Action::EmitAsm:
+    err = emitAsm(compiled.graph, *device, *opts);
     break;
   case Action::Compile:
     err = compileToRtBin(compiled.graph, *device, *opts);
