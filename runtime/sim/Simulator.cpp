@@ -83,6 +83,9 @@ private:
   llvm::Error execReq(const Insn &in, Counters &c);
   llvm::Error execXfer(const Insn &in, Counters &c);
   llvm::Error execAccAdd(const Insn &in, Counters &c);
+  llvm::Expected<int64_t *>
+  checkHostTransfer(const Insn &in, std::vector<std::vector<int64_t>> &buffers,
+                    const char *what);
   llvm::Error execVMax(const Insn &in, Counters &c);
   llvm::Error execVQAdd(const Insn &in, Counters &c);
   llvm::Error execHIn(const Insn &in, Counters &c);
@@ -521,7 +524,23 @@ llvm::Error Executor::execVQAdd(const Insn &in, Counters &c) {
   return llvm::Error::success();
 }
 
-llvm::Error Executor::execHIn(const Insn &in, Counters &c) {
+// hin and hout have the same operands in the same order (Isa.def).
+static_assert(unsigned(HInOp::mu) == unsigned(HOutOp::mu) &&
+                  unsigned(HInOp::port) == unsigned(HOutOp::port) &&
+                  unsigned(HInOp::buf) == unsigned(HOutOp::buf) &&
+                  unsigned(HInOp::offset) == unsigned(HOutOp::offset) &&
+                  unsigned(HInOp::n) == unsigned(HOutOp::n) &&
+                  unsigned(HInOp::width) == unsigned(HOutOp::width) &&
+                  unsigned(HInOp::sign) == unsigned(HOutOp::sign),
+              "hin and hout operand layouts differ");
+
+/// Checks the operands of hin / hout (\p what is "host input" or "host
+/// output") against the machine and \p buffers. \returns the buffer words
+/// [offset, offset + n) address.
+llvm::Expected<int64_t *>
+Executor::checkHostTransfer(const Insn &in,
+                            std::vector<std::vector<int64_t>> &buffers,
+                            const char *what) {
   int64_t mu = in[HInOp::mu], port = in[HInOp::port], buf = in[HInOp::buf];
   int64_t offset = in[HInOp::offset], n = in[HInOp::n];
   int64_t width = in[HInOp::width], sign = in[HInOp::sign];
@@ -533,18 +552,27 @@ llvm::Error Executor::execHIn(const Insn &in, Counters &c) {
     return err;
   if (auto err = checkSign("sign", sign))
     return err;
-  if (auto err = checkLanes("host input", 0, n, width))
+  if (auto err = checkLanes(what, 0, n, width))
     return err;
-  if (buf < 0 || buf >= int64_t(state.hostInputs.size()))
-    return fault("operand buf = {}: host input buffer out of range [0, {})",
-                 buf, state.hostInputs.size());
-  const std::vector<int64_t> &src = state.hostInputs[size_t(buf)];
-  if (offset < 0 || offset > int64_t(src.size()) - n)
-    return fault("host input buffer {}: words [{}, {}) outside its {} words",
-                 buf, offset, offset + n, src.size());
+  if (buf < 0 || buf >= int64_t(buffers.size()))
+    return fault("operand buf = {}: {} buffer out of range [0, {})", buf,
+                 what, buffers.size());
+  std::vector<int64_t> &words = buffers[size_t(buf)];
+  if (offset < 0 || offset > int64_t(words.size()) - n)
+    return fault("{} buffer {}: words [{}, {}) outside its {} words", what,
+                 buf, offset, offset + n, words.size());
+  return words.data() + offset;
+}
+
+llvm::Error Executor::execHIn(const Insn &in, Counters &c) {
+  auto src = checkHostTransfer(in, state.hostInputs, "host input");
+  if (!src)
+    return src.takeError();
+  int64_t mu = in[HInOp::mu], port = in[HInOp::port], n = in[HInOp::n];
+  unsigned width = unsigned(in[HInOp::width]);
   uint8_t *row = state.getRow(mu, state.getPortRow(mu, port));
   for (int64_t l = 0; l < n; ++l)
-    writeWord(row, l, unsigned(width), src[size_t(offset + l)]);
+    writeWord(row, l, width, (*src)[l]);
   c.writes += 1;
   c.hostWords += uint64_t(n);
   c.energyPj.write += cfg.writePj;
@@ -554,29 +582,15 @@ llvm::Error Executor::execHIn(const Insn &in, Counters &c) {
 }
 
 llvm::Error Executor::execHOut(const Insn &in, Counters &c) {
-  int64_t mu = in[HOutOp::mu], port = in[HOutOp::port], buf = in[HOutOp::buf];
-  int64_t offset = in[HOutOp::offset], n = in[HOutOp::n];
-  int64_t width = in[HOutOp::width], sign = in[HOutOp::sign];
-  if (auto err = checkMu("mu", mu))
-    return err;
-  if (auto err = checkPort("port", port))
-    return err;
-  if (auto err = checkWidth("width", width))
-    return err;
-  if (auto err = checkSign("sign", sign))
-    return err;
-  if (auto err = checkLanes("host output", 0, n, width))
-    return err;
-  if (buf < 0 || buf >= int64_t(state.hostOutputs.size()))
-    return fault("operand buf = {}: host output buffer out of range [0, {})",
-                 buf, state.hostOutputs.size());
-  std::vector<int64_t> &dst = state.hostOutputs[size_t(buf)];
-  if (offset < 0 || offset > int64_t(dst.size()) - n)
-    return fault("host output buffer {}: words [{}, {}) outside its {} words",
-                 buf, offset, offset + n, dst.size());
+  auto dst = checkHostTransfer(in, state.hostOutputs, "host output");
+  if (!dst)
+    return dst.takeError();
+  int64_t mu = in[HOutOp::mu], port = in[HOutOp::port], n = in[HOutOp::n];
+  unsigned width = unsigned(in[HOutOp::width]);
+  bool isSigned = in[HOutOp::sign] != 0;
   const uint8_t *row = state.getRow(mu, state.getPortRow(mu, port));
   for (int64_t l = 0; l < n; ++l)
-    dst[size_t(offset + l)] = readWord(row, l, unsigned(width), sign != 0);
+    (*dst)[l] = readWord(row, l, width, isSigned);
   c.reads += 1;
   c.hostWords += uint64_t(n);
   c.energyPj.read += cfg.readPj;
