@@ -276,38 +276,73 @@ static std::string csvField(llvm::StringRef s) {
 
 static void writeCsv(llvm::raw_ostream &os, const sim::Stats &stats) {
   os << "name,op,first_insn,end_insn,shift_requests,shifts,bit_shifts,reads,"
-        "writes,macs,transfers,host_words,insns,cycles,latency_ns,energy_pj\n";
+        "writes,macs,transfers,host_words,insns,cycles,busy_cycles,latency_ns,"
+        "energy_pj\n";
   for (const sim::LayerStats &l : stats.layers) {
     const sim::Counters &c = l.counters;
-    os << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+    os << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                       csvField(l.name), csvField(l.op), l.firstInsn, l.endInsn,
                       c.shiftRequests, c.shifts, c.bitShifts, c.reads, c.writes,
                       c.macs, c.transfers, c.hostWords, c.insns, c.cycles,
-                      c.latencyNs, c.energyPj.total);
+                      c.busyCycles, c.latencyNs, c.energyPj.total);
   }
 }
 
-/// Chrome trace: one complete ("X") event per layer, back to back in layer
-/// order, ts/dur in microseconds of simulated time. Instructions outside
-/// every layer are not shown (their time is not between the slices).
-static void writeTrace(llvm::raw_ostream &os, const sim::Stats &stats) {
+/// Chrome trace (Perfetto loads it too), simulated time in microseconds:
+/// thread 0 "layers" has one slice per layer from its first instruction's
+/// start to its last one's end; thread 1 + u has one slice per layer per
+/// unit u of the timing model (a bank's MUs, the vector unit, the bus, the
+/// host port) it used, with the busy cycles as an argument. Instructions
+/// outside every layer are not shown.
+static void writeTrace(llvm::raw_ostream &os, const sim::Stats &stats,
+                       const racetrack::DeviceConfig &cfg) {
   llvm::json::Array events;
-  double ts = 0;
-  for (const sim::LayerStats &l : stats.layers) {
-    double dur = l.counters.latencyNs / 1000.0;
+  auto us = [&](uint64_t cycles) {
+    return double(cycles) * cfg.clockNs / 1000.0;
+  };
+  auto threadName = [&](int64_t tid, llvm::StringRef name) {
     events.push_back(llvm::json::Object{
-        {"name", l.name.empty() ? "<unnamed>" : l.name},
+        {"name", "thread_name"},
+        {"ph", "M"},
+        {"pid", 1},
+        {"tid", tid},
+        {"args", llvm::json::Object{{"name", name}}}});
+  };
+  threadName(0, "layers");
+  for (size_t u = 0; u < stats.unitNames.size(); ++u)
+    threadName(int64_t(u) + 1, stats.unitNames[u]);
+  for (const sim::LayerStats &l : stats.layers) {
+    if (l.counters.insns == 0)
+      continue;
+    std::string name = l.name.empty() ? "<unnamed>" : l.name;
+    events.push_back(llvm::json::Object{
+        {"name", name},
         {"cat", l.op},
         {"ph", "X"},
-        {"ts", ts},
-        {"dur", dur},
+        {"ts", us(l.firstCycle)},
+        {"dur", us(l.endCycle - l.firstCycle)},
         {"pid", 1},
-        {"tid", 1},
+        {"tid", 0},
         {"args",
          llvm::json::Object{{"macs", int64_t(l.counters.macs)},
                             {"shifts", int64_t(l.counters.shifts)},
+                            {"cycles", int64_t(l.counters.cycles)},
                             {"energy_pj", l.counters.energyPj.total}}}});
-    ts += dur;
+    for (size_t u = 0; u < l.units.size(); ++u) {
+      const sim::UnitSpan &span = l.units[u];
+      if (!span.used())
+        continue;
+      events.push_back(llvm::json::Object{
+          {"name", name},
+          {"cat", l.op},
+          {"ph", "X"},
+          {"ts", us(span.firstCycle)},
+          {"dur", us(span.endCycle - span.firstCycle)},
+          {"pid", 1},
+          {"tid", int64_t(u) + 1},
+          {"args",
+           llvm::json::Object{{"busy_cycles", int64_t(span.busyCycles)}}}});
+    }
   }
   llvm::json::Value trace(
       llvm::json::Object{{"traceEvents", std::move(events)}});
@@ -423,7 +458,7 @@ int main(int argc, char **argv) {
                               cl::cat(category));
   cl::opt<std::string> traceOpt(
       "trace", cl::value_desc("file"),
-      cl::desc("Write a Chrome trace (one slice per layer)"),
+      cl::desc("Write a Chrome trace (one slice per layer per unit)"),
       cl::cat(category));
   cl::opt<unsigned> topOpt("top", cl::init(5),
                            cl::desc("Classes to print per sample"),
@@ -533,7 +568,7 @@ int main(int argc, char **argv) {
       return report(std::move(err));
   if (!traceOpt.empty())
     if (auto err = writeFile(traceOpt, [&](llvm::raw_ostream &o) {
-          writeTrace(o, result->stats);
+          writeTrace(o, result->stats, *cfg);
         }))
       return report(std::move(err));
   return 0;

@@ -34,12 +34,27 @@ class Executor {
 public:
   Executor(const Program &program, MachineState &state,
            const DeviceConfig &cfg, llvm::StringRef programName)
-      : program(program), state(state), cfg(cfg), programName(programName) {}
+      : program(program), state(state), cfg(cfg), programName(programName),
+        muFree(size_t(state.getNumMus()), 0) {
+    for (int64_t d = 0; d < state.getSegmentLength(); ++d)
+      shiftCycles.push_back(cyclesFor(cfg, cfg.shiftNs * double(d)));
+  }
 
   /// Executes instruction \p pc, adding its cost to \p c. Sets halted on
   /// halt.
   llvm::Error step(uint64_t pc, Counters &c);
 
+  /// Schedules instruction \p in, which takes \p duration cycles, on the
+  /// scoreboard (Stats.h). \returns its start cycle.
+  uint64_t schedule(const Insn &in, uint64_t duration);
+
+  /// Records in \p units (indexed like Stats::unitNames) that \p in ran
+  /// from \p start for \p duration cycles.
+  void recordUnits(const Insn &in, uint64_t start, uint64_t duration,
+                   std::vector<UnitSpan> &units) const;
+
+  /// End of the last instruction to finish so far (the makespan).
+  uint64_t finish = 0;
   bool halted = false;
   unsigned maxWeightBits = 0;
   unsigned maxActivationBits = 0;
@@ -63,12 +78,18 @@ private:
                         int64_t lane) const;
 
   // Cost accounting.
+  /// Adds one sequential step of \p ns to the duration of the current
+  /// instruction (c.busyCycles), rounded up to whole cycles.
   void addStep(Counters &c, double ns) const {
-    c.latencyNs += ns;
-    c.cycles += cyclesFor(cfg, ns);
+    c.busyCycles += cyclesFor(cfg, ns);
   }
   void shiftCost(Counters &c, int64_t count, int64_t dist) const;
-  const CircuitCost &getMacCost(unsigned wbits, unsigned abits);
+  /// macCost(cfg, wbits, abits) and the cycles of one MAC step with it.
+  struct MacStep {
+    CircuitCost cost;
+    uint64_t cycles = 0;
+  };
+  const MacStep &getMacStep(unsigned wbits, unsigned abits);
 
   // Semantics shared by mac and macs.
   llvm::Error doShift(int64_t mu, int64_t count, int64_t delta, Counters &c);
@@ -97,9 +118,24 @@ private:
   llvm::StringRef programName;
   uint64_t pc = 0;
   unsigned opIndex = 0;
-  /// macCost by (wbits, abits), computed on first use.
-  std::array<CircuitCost, 33 * 33> macCosts{};
-  std::array<bool, 33 * 33> macCostKnown{};
+  /// Calls \p fn(mu) for every MU instruction \p in uses.
+  template <typename Fn> void forEachMu(const Insn &in, Fn fn) const;
+
+  // Scoreboard: the cycle from which each unit is free.
+  std::vector<uint64_t> muFree;
+  uint64_t xbWritten = 0; ///< End of the last ldx (XB holds its row).
+  uint64_t xbRead = 0;    ///< End of the last reader of XB.
+  uint64_t vectorFree = 0, busFree = 0, hostFree = 0;
+  uint64_t nextIssue = 0; ///< In-order issue, one instruction per cycle.
+
+  /// MacStep by (wbits, abits), computed on first use.
+  std::array<MacStep, 33 * 33> macSteps{};
+  std::array<bool, 33 * 33> macStepKnown{};
+  /// Cycles of the frequent steps, computed once (cyclesFor is a division).
+  uint64_t readCycles = cyclesFor(cfg, cfg.readNs);
+  /// Cycles of a shift by d positions, d in [0, S-1] (the largest legal).
+  std::vector<uint64_t> shiftCycles;
+  uint64_t clockCycles = cyclesFor(cfg, cfg.clockNs);
 };
 
 } // namespace
@@ -175,16 +211,172 @@ void Executor::shiftCost(Counters &c, int64_t count, int64_t dist) const {
   c.shifts += positions;
   c.bitShifts += positions * uint64_t(state.getTracks());
   c.energyPj.shift += cfg.shiftPj * double(positions);
-  addStep(c, cfg.shiftNs * double(dist));
+  c.busyCycles += shiftCycles[size_t(dist)]; // dist <= S-1: doShift checked
 }
 
-const CircuitCost &Executor::getMacCost(unsigned wbits, unsigned abits) {
+const Executor::MacStep &Executor::getMacStep(unsigned wbits,
+                                              unsigned abits) {
   unsigned key = wbits * 33 + abits;
-  if (!macCostKnown[key]) {
-    macCosts[key] = macCost(cfg, wbits, abits);
-    macCostKnown[key] = true;
+  if (!macStepKnown[key]) {
+    MacStep &m = macSteps[key];
+    m.cost = macCost(cfg, wbits, abits);
+    m.cycles = cyclesFor(cfg, cfg.readNs + m.cost.latencyNs);
+    macStepKnown[key] = true;
   }
-  return macCosts[key];
+  return macSteps[key];
+}
+
+//===----------------------------------------------------------------------===//
+// Timing (the scoreboard described in Stats.h)
+//===----------------------------------------------------------------------===//
+
+template <typename Fn> void Executor::forEachMu(const Insn &in, Fn fn) const {
+  auto range = [&](int64_t mu, int64_t count) {
+    for (int64_t k = mu; k < mu + count; ++k)
+      fn(k);
+  };
+  switch (in.op) {
+  case Opcode::Shift:
+    return range(in[ShiftOp::mu], in[ShiftOp::count]);
+  case Opcode::Ldx:
+    return fn(in[LdxOp::mu]);
+  case Opcode::ClrAcc:
+    return range(in[ClrAccOp::mu], in[ClrAccOp::count]);
+  case Opcode::Mac:
+    return range(in[MacOp::mu], in[MacOp::count]);
+  case Opcode::Macs:
+    return range(in[MacsOp::mu], in[MacsOp::count]);
+  case Opcode::Req:
+    fn(in[ReqOp::mu]);
+    if (in[ReqOp::omu] != in[ReqOp::mu])
+      fn(in[ReqOp::omu]);
+    return;
+  case Opcode::Xfer:
+    fn(in[XferOp::smu]);
+    if (in[XferOp::dmu] != in[XferOp::smu])
+      fn(in[XferOp::dmu]);
+    return;
+  case Opcode::AccAdd:
+    fn(in[AccAddOp::dmu]);
+    if (in[AccAddOp::smu] != in[AccAddOp::dmu])
+      fn(in[AccAddOp::smu]);
+    return;
+  case Opcode::VMax:
+  case Opcode::VQAdd: {
+    // Same operand layout (static_assert below).
+    int64_t a = in[VMaxOp::amu], b = in[VMaxOp::bmu], o = in[VMaxOp::omu];
+    fn(a);
+    if (b != a)
+      fn(b);
+    if (o != a && o != b)
+      fn(o);
+    return;
+  }
+  case Opcode::HIn:
+  case Opcode::HOut:
+    return fn(in[HInOp::mu]);
+  case Opcode::Halt:
+    return;
+  }
+}
+
+static_assert(unsigned(VMaxOp::amu) == unsigned(VQAddOp::amu) &&
+                  unsigned(VMaxOp::bmu) == unsigned(VQAddOp::bmu) &&
+                  unsigned(VMaxOp::omu) == unsigned(VQAddOp::omu),
+              "vmax and vqadd operand layouts differ");
+
+uint64_t Executor::schedule(const Insn &in, uint64_t duration) {
+  uint64_t start = nextIssue;
+  forEachMu(in, [&](int64_t k) { start = std::max(start, muFree[size_t(k)]); });
+  switch (in.op) {
+  case Opcode::Ldx:
+    start = std::max(start, xbRead); // do not overwrite XB under a reader
+    break;
+  case Opcode::Mac:
+  case Opcode::Macs:
+    start = std::max(start, xbWritten);
+    break;
+  case Opcode::Req:
+  case Opcode::VMax:
+  case Opcode::VQAdd:
+    start = std::max(start, vectorFree);
+    break;
+  case Opcode::Xfer:
+  case Opcode::AccAdd:
+    start = std::max(start, busFree);
+    break;
+  case Opcode::HIn:
+  case Opcode::HOut:
+    start = std::max(start, hostFree);
+    break;
+  case Opcode::Halt:
+    start = std::max(start, finish); // halt waits for everything
+    break;
+  default:
+    break;
+  }
+  uint64_t end = start + duration;
+  forEachMu(in, [&](int64_t k) { muFree[size_t(k)] = end; });
+  switch (in.op) {
+  case Opcode::Ldx:
+    xbWritten = xbRead = end;
+    break;
+  case Opcode::Mac:
+  case Opcode::Macs:
+    xbRead = std::max(xbRead, end);
+    break;
+  case Opcode::Req:
+  case Opcode::VMax:
+  case Opcode::VQAdd:
+    vectorFree = end;
+    break;
+  case Opcode::Xfer:
+  case Opcode::AccAdd:
+    busFree = end;
+    break;
+  case Opcode::HIn:
+  case Opcode::HOut:
+    hostFree = end;
+    break;
+  default:
+    break;
+  }
+  nextIssue = start + 1;
+  finish = std::max(finish, end);
+  return start;
+}
+
+void Executor::recordUnits(const Insn &in, uint64_t start, uint64_t duration,
+                           std::vector<UnitSpan> &units) const {
+  auto mark = [&](size_t unit) {
+    UnitSpan &u = units[unit];
+    u.firstCycle = std::min(u.firstCycle, start);
+    u.endCycle = std::max(u.endCycle, start + duration);
+    u.busyCycles += duration;
+  };
+  // Banks: an instruction counts once per bank it touches.
+  int64_t musPerBank = cfg.musPerBank, lastBank = -1;
+  forEachMu(in, [&](int64_t k) {
+    int64_t bank = k / musPerBank;
+    if (bank != lastBank)
+      mark(size_t(bank));
+    lastBank = bank;
+  });
+  size_t banks = size_t(cfg.banks);
+  switch (in.op) {
+  case Opcode::Req:
+  case Opcode::VMax:
+  case Opcode::VQAdd:
+    return mark(banks);
+  case Opcode::Xfer:
+  case Opcode::AccAdd:
+    return mark(banks + 1);
+  case Opcode::HIn:
+  case Opcode::HOut:
+    return mark(banks + 2);
+  default:
+    return;
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -208,6 +400,37 @@ llvm::Error Executor::doShift(int64_t mu, int64_t count, int64_t delta,
   return llvm::Error::success();
 }
 
+/// acc[l] += word l of \p row x \p x for l < \p lanes. Hardware int32
+/// adders wrap modulo 2^32. Wrapping addition is associative, so the final
+/// accumulator equals the exact sum whenever that fits int32 - which the
+/// integer golden model checks for every layer (ir/reference/Quantized.cpp)
+/// - whatever the MAC order. The common widths get a loop the compiler can
+/// vectorise; the low 32 bits of a product do not depend on the high bits
+/// of its factors, so uint32 multiplication gives the same result.
+template <typename Decode>
+static void macLanes(int32_t *acc, int64_t lanes, int64_t x, Decode decode) {
+  uint32_t ux = uint32_t(x);
+  for (int64_t l = 0; l < lanes; ++l)
+    acc[l] = int32_t(uint32_t(acc[l]) + uint32_t(decode(l)) * ux);
+}
+
+static void macRow(const uint8_t *row, int32_t *acc, int64_t lanes,
+                   unsigned width, bool isSigned, int64_t x) {
+  if (width == 8 && isSigned)
+    return macLanes(acc, lanes, x,
+                    [row](int64_t l) { return int32_t(int8_t(row[l])); });
+  if (width == 8)
+    return macLanes(acc, lanes, x, [row](int64_t l) { return int32_t(row[l]); });
+  if (width == 4 && isSigned)
+    return macLanes(acc, lanes, x, [row](int64_t l) {
+      int32_t nibble = (row[l >> 1] >> ((l & 1) * 4)) & 0xF;
+      return (nibble ^ 8) - 8;
+    });
+  macLanes(acc, lanes, x, [&](int64_t l) {
+    return int32_t(readWord(row, l, width, isSigned));
+  });
+}
+
 llvm::Error Executor::doMac(int64_t mu, int64_t count, int64_t port,
                             unsigned width, bool isSigned, int64_t xlane,
                             Counters &c) {
@@ -216,28 +439,18 @@ llvm::Error Executor::doMac(int64_t mu, int64_t count, int64_t port,
                  xlane, state.xb.size());
   int64_t x = state.xb[size_t(xlane)];
   int64_t lanes = state.getTracks() / width;
-  for (int64_t k = mu; k < mu + count; ++k) {
-    const uint8_t *row = state.getRow(k, state.getPortRow(k, port));
-    int32_t *acc = state.getAcc(k);
-    for (int64_t l = 0; l < lanes; ++l) {
-      // Hardware int32 adders wrap modulo 2^32. Wrapping addition is
-      // associative, so the final accumulator equals the exact sum whenever
-      // that fits int32 - which the integer golden model checks for every
-      // layer (ir/reference/Quantized.cpp) - whatever the MAC order.
-      int64_t w = readWord(row, l, width, isSigned);
-      uint32_t product = uint32_t(uint64_t(w) * uint64_t(x));
-      acc[l] = int32_t(uint32_t(acc[l]) + product);
-    }
-  }
+  for (int64_t k = mu; k < mu + count; ++k)
+    macRow(state.getRow(k, state.getPortRow(k, port)), state.getAcc(k), lanes,
+           width, isSigned, x);
   unsigned abits = state.xbWidth ? state.xbWidth : width;
   maxWeightBits = std::max(maxWeightBits, width);
   maxActivationBits = std::max(maxActivationBits, abits);
-  const CircuitCost &mc = getMacCost(width, abits);
+  const MacStep &step = getMacStep(width, abits);
   c.reads += uint64_t(count);
   c.macs += uint64_t(count) * uint64_t(lanes);
   c.energyPj.read += cfg.readPj * double(count);
-  c.energyPj.compute += mc.energyPj * double(count) * double(lanes);
-  addStep(c, cfg.readNs + mc.latencyNs);
+  c.energyPj.compute += step.cost.energyPj * double(count) * double(lanes);
+  c.busyCycles += step.cycles;
   return llvm::Error::success();
 }
 
@@ -266,7 +479,7 @@ llvm::Error Executor::execLdx(const Insn &in, Counters &c) {
   state.xbWidth = unsigned(width);
   c.reads += 1;
   c.energyPj.read += cfg.readPj;
-  addStep(c, cfg.readNs);
+  c.busyCycles += readCycles;
   return llvm::Error::success();
 }
 
@@ -288,7 +501,7 @@ llvm::Error Executor::execClrAcc(const Insn &in, Counters &c) {
       std::copy(b.begin(), b.begin() + ptrdiff_t(n), acc);
     }
   }
-  addStep(c, cfg.clockNs);
+  c.busyCycles += clockCycles;
   return llvm::Error::success();
 }
 
@@ -659,22 +872,53 @@ llvm::Expected<Stats> rtc::sim::run(const Program &program, MachineState &state,
                      "machine state was created for a different hardware "
                      "config");
   Stats stats;
+  for (int64_t b = 0; b < cfg.banks; ++b)
+    stats.unitNames.push_back(fmt::format("bank {}", b));
+  for (const char *unit : {"vector unit", "bus", "host"})
+    stats.unitNames.push_back(unit);
   stats.layers.reserve(layers.size());
-  for (const LayerEntry &l : layers)
-    stats.layers.push_back({l.name, l.op, l.firstInsn, l.endInsn, {}});
+  for (const LayerEntry &l : layers) {
+    LayerStats &ls = stats.layers.emplace_back();
+    ls.name = l.name;
+    ls.op = l.op;
+    ls.firstInsn = l.firstInsn;
+    ls.endInsn = l.endInsn;
+    ls.units.resize(stats.unitNames.size());
+  }
   Executor exec(program, state, cfg, programName);
+  // Each instruction adds its counts straight into the counters of its
+  // layer (or of the code outside every layer); the total is their sum.
+  Counters outside;
   size_t layer = 0;
   for (uint64_t pc = 0; pc < program.insns.size() && !exec.halted; ++pc) {
-    Counters c;
-    if (auto err = exec.step(pc, c))
-      return err;
-    stats.total += c;
     // Layers are sorted and disjoint and pc only grows: advance a cursor.
     while (layer < layers.size() && layers[layer].endInsn <= pc)
       ++layer;
-    if (layer < layers.size() && layers[layer].firstInsn <= pc)
-      stats.layers[layer].counters += c;
+    LayerStats *ls = layer < layers.size() && layers[layer].firstInsn <= pc
+                         ? &stats.layers[layer]
+                         : nullptr;
+    Counters &c = ls ? ls->counters : outside;
+    uint64_t busyBefore = c.busyCycles;
+    if (auto err = exec.step(pc, c))
+      return err;
+    uint64_t duration = c.busyCycles - busyBefore;
+    const Insn &in = program.insns[pc];
+    uint64_t finishBefore = exec.finish;
+    uint64_t start = exec.schedule(in, duration);
+    c.cycles += exec.finish - finishBefore;
+    if (ls) {
+      if (ls->counters.insns == 1)
+        ls->firstCycle = start;
+      ls->endCycle = std::max(ls->endCycle, start + duration);
+      exec.recordUnits(in, start, duration, ls->units);
+    }
   }
+  stats.total = outside;
+  for (LayerStats &l : stats.layers)
+    stats.total += l.counters;
+  stats.total.latencyNs = double(stats.total.cycles) * cfg.clockNs;
+  for (LayerStats &l : stats.layers)
+    l.counters.latencyNs = double(l.counters.cycles) * cfg.clockNs;
   finishEnergy(stats.total, cfg);
   for (LayerStats &l : stats.layers)
     finishEnergy(l.counters, cfg);

@@ -9,9 +9,10 @@
 // output width, ...) stops the run and returns an error located at the
 // instruction: "prog.rtbin: insn #12 (shift): error: ...".
 //
-// Cost of each instruction (cfg = DeviceConfig, mc = macCost(cfg, wbits,
-// abits) with wbits the instruction's width and abits the width of the
-// words in XB from the last ldx):
+// Duration and energy of each instruction (cfg = DeviceConfig, mc =
+// macCost(cfg, wbits, abits) with wbits the instruction's width and abits
+// the width of the words in XB from the last ldx); every step is rounded up
+// to whole cycles, and the scoreboard of Stats.h overlaps instructions:
 //   shift    latency |d|*shift_ns (lockstep MUs overlap), energy
 //            shift_pj*|d|*count
 //   ldx      read_ns;               read_pj

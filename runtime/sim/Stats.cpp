@@ -34,6 +34,7 @@ Counters &Counters::operator+=(const Counters &o) {
   hostWords += o.hostWords;
   insns += o.insns;
   cycles += o.cycles;
+  busyCycles += o.busyCycles;
   latencyNs += o.latencyNs;
   energyPj += o.energyPj;
   return *this;
@@ -50,6 +51,7 @@ static void addCounters(llvm::json::Object &obj, const Counters &c) {
   obj["host_words"] = c.hostWords;
   obj["insns"] = c.insns;
   obj["cycles"] = c.cycles;
+  obj["busy_cycles"] = c.busyCycles;
   obj["latency_ns"] = c.latencyNs;
   const EnergyBreakdown &e = c.energyPj;
   obj["energy_pj"] = llvm::json::Object{
@@ -79,6 +81,8 @@ llvm::json::Value rtc::sim::statsToJson(const Stats &stats,
     obj["op"] = l.op;
     obj["first_insn"] = l.firstInsn;
     obj["end_insn"] = l.endInsn;
+    obj["first_cycle"] = l.firstCycle;
+    obj["end_cycle"] = l.endCycle;
     addCounters(obj, l.counters);
     layers.push_back(std::move(obj));
   }

@@ -3,13 +3,21 @@
 // Event counters, latency and energy of a simulated run, in total and per
 // layer (the .rtbin layer table), and the JSON profile rtrun prints.
 //
-// Timing model (first version): instructions issue in program order and do
-// not overlap; the MUs of one lockstep instruction (shift/mac/macs over
-// mu..mu+count-1) and the lanes of one row work in parallel. Each
-// instruction's latency is the sum of its sequential steps (see
-// Simulator.h); cycles = ceil(latency / clock_ns) per step. Energy is the
-// sum of action counts x per-action energy (Accelergy style) plus leakage =
-// leakage_mw_per_mu x numMus x latency (mW x ns = pJ).
+// Timing model: each instruction occupies the units it uses for its
+// duration, the sum of its sequential steps (Simulator.h) with every step
+// rounded up to whole cycles. The controller issues in program order, at
+// most one instruction per cycle, and an instruction starts once every unit
+// it uses is free (a scoreboard): the MUs it names, the broadcast buffer XB
+// (ldx writes it; mac/macs read it), the vector unit (req, vmax, vqadd),
+// the inter-MU bus (xfer, accadd) and the host port (hin, hout). So
+// instructions on disjoint MUs overlap - a shift of the activation MU runs
+// under the MAC loop of the weight MUs - while the lanes of a row and the MUs
+// of one lockstep instruction always work in parallel. cycles is the
+// makespan; a layer's cycles is how much it extends the makespan, so the
+// layers (plus instructions outside every layer) add up to the total.
+// busy_cycles is the sum of durations (the makespan without any overlap).
+// Energy is the sum of action counts x per-action energy (Accelergy style)
+// plus leakage = leakage_mw_per_mu x numMus x latency (mW x ns = pJ).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -54,11 +62,23 @@ struct Counters {
   uint64_t transfers = 0;     ///< Row-words moved over the bus.
   uint64_t hostWords = 0;     ///< Words moved to or from the host.
   uint64_t insns = 0;         ///< Instructions executed (halt included).
-  uint64_t cycles = 0;        ///< Controller cycles.
-  double latencyNs = 0;       ///< Sum of instruction latencies.
+  uint64_t cycles = 0;        ///< Makespan (contribution) in cycles.
+  uint64_t busyCycles = 0;    ///< Sum of instruction durations in cycles.
+  double latencyNs = 0;       ///< cycles x clock_ns.
   EnergyBreakdown energyPj;
 
   Counters &operator+=(const Counters &o);
+};
+
+/// When one unit (a bank's MUs, the vector unit, the bus, the host port)
+/// worked on one layer: from the first start to the last end, in cycles,
+/// and the sum of the durations of the layer's instructions on it.
+struct UnitSpan {
+  uint64_t firstCycle = UINT64_MAX; ///< UINT64_MAX if the unit was unused.
+  uint64_t endCycle = 0;
+  uint64_t busyCycles = 0;
+
+  bool used() const { return firstCycle != UINT64_MAX; }
 };
 
 /// Counters of one layer-table entry.
@@ -68,12 +88,20 @@ struct LayerStats {
   uint32_t firstInsn = 0;
   uint32_t endInsn = 0;
   Counters counters;
+  /// Start (cycle) of the layer's first instruction and end of its last.
+  uint64_t firstCycle = 0;
+  uint64_t endCycle = 0;
+  /// Indexed like Stats::unitNames.
+  std::vector<UnitSpan> units;
 };
 
 /// The result of a run.
 struct Stats {
   Counters total;
   std::vector<LayerStats> layers;
+  /// The units of the timing model: "bank 0" .. "bank B-1", "vector unit",
+  /// "bus", "host".
+  std::vector<std::string> unitNames;
   /// Device area (computeArea for the widest MAC weight/activation widths
   /// executed; 8 x 8 if the program has no MAC).
   double areaMm2 = 0;
@@ -83,9 +111,10 @@ struct Stats {
 
 /// \returns the profile as JSON: the counters of Stats::total under keys
 /// shifts, shift_requests, bit_shifts, reads, writes, macs, transfers,
-/// host_words, cycles, latency_ns, energy_pj {total, shift, read, write,
+/// host_words, insns, cycles, busy_cycles, latency_ns, energy_pj {total, shift, read, write,
 /// compute, transfer, host, leakage}; area_mm2; config (toJson(cfg) as an
-/// object); layers: [{name, op, first_insn, end_insn, <same counters>}].
+/// object); layers: [{name, op, first_insn, end_insn, first_cycle, end_cycle,
+/// <same counters>}].
 llvm::json::Value statsToJson(const Stats &stats,
                               const racetrack::DeviceConfig &cfg);
 

@@ -39,7 +39,9 @@ TEST(SimReq, RoundsHalfToEvenAndSaturates) {
     EXPECT_EQ(applyMultiplier(acc, 1 << 30, 31), acc == 5 ? 2 : acc == 7 ? 4 : -2);
   EXPECT_EQ(st.total.reads, 1u);
   EXPECT_EQ(st.total.writes, 1u);
-  EXPECT_DOUBLE_EQ(st.total.latencyNs, 1.0 + 1.5 + 4.0);
+  // clracc [0, 1); req waits for MU 1: ceil(1.5) + 4 cycles, [1, 7).
+  EXPECT_DOUBLE_EQ(st.total.latencyNs, 7.0);
+  EXPECT_EQ(st.total.busyCycles, 7u);
   EXPECT_DOUBLE_EQ(st.total.energyPj.read, 5.0);
   EXPECT_DOUBLE_EQ(st.total.energyPj.write, 7.0);
 }
@@ -98,11 +100,11 @@ TEST(SimXfer, CopiesRowBetweenMus) {
   EXPECT_EQ(st.total.reads, 1u);
   EXPECT_EQ(st.total.writes, 1u);
   EXPECT_EQ(st.total.transfers, 1u);
-  EXPECT_DOUBLE_EQ(st.total.latencyNs, 1.5 + 1.0 + 4.0);
+  // ceil(1.5) + 1 + 4 cycles of 1 ns.
+  EXPECT_DOUBLE_EQ(st.total.latencyNs, 7.0);
   EXPECT_EQ(st.total.cycles, 7u);
   EXPECT_DOUBLE_EQ(st.total.energyPj.transfer, 11.0);
-  EXPECT_DOUBLE_EQ(st.total.energyPj.total,
-                   5.0 + 7.0 + 11.0 + 0.25 * 4 * 6.5);
+  EXPECT_DOUBLE_EQ(st.total.energyPj.total, 5.0 + 7.0 + 11.0 + 0.25 * 4 * 7);
 }
 
 TEST(SimAccAdd, AddsPartialSumsOverTheBus) {
@@ -193,7 +195,8 @@ TEST(SimHost, InTruncatesOutDecodes) {
   EXPECT_EQ(st.total.reads, 2u);
   EXPECT_EQ(st.total.hostWords, 9u);
   EXPECT_DOUBLE_EQ(st.total.energyPj.host, 9 * 13.0);
-  EXPECT_DOUBLE_EQ(st.total.latencyNs, 3 * 30.0 + 4.0 + 2 * 1.5);
+  // All three use MU 1 and the host port: 34 + 32 + 32 cycles in a row.
+  EXPECT_DOUBLE_EQ(st.total.latencyNs, (4 + 30) + 2 * (2 + 30));
 }
 
 TEST(SimHost, BufferFaults) {
@@ -264,8 +267,15 @@ TEST(SimControl, HaltStopsAndLayersGetTheirCounters) {
   EXPECT_EQ(st->layers[0].name, "conv1");
   EXPECT_EQ(st->layers[0].counters.shifts, 1u);
   EXPECT_EQ(st->layers[0].counters.reads, 1u);
-  EXPECT_DOUBLE_EQ(st->layers[0].counters.latencyNs, 3.5);
-  EXPECT_DOUBLE_EQ(st->layers[0].counters.energyPj.leakage, 0.25 * 4 * 3.5);
+  // shift [0, 2), ldx [2, 4); the layer extends the makespan by 4 cycles.
+  EXPECT_DOUBLE_EQ(st->layers[0].counters.latencyNs, 4.0);
+  EXPECT_EQ(st->layers[0].firstCycle, 0u);
+  EXPECT_EQ(st->layers[0].endCycle, 4u);
+  EXPECT_DOUBLE_EQ(st->layers[0].counters.energyPj.leakage, 0.25 * 4 * 4);
+  // The 2-MU shift by 2 waits for MU 0: [4, 8); halt ends at 8.
+  EXPECT_EQ(st->layers[1].firstCycle, 4u);
+  EXPECT_EQ(st->layers[1].endCycle, 8u);
+  EXPECT_EQ(st->total.cycles, 8u);
   EXPECT_EQ(st->layers[1].op, "Relu");
   EXPECT_EQ(st->layers[1].counters.shifts, 4u);
   EXPECT_EQ(st->layers[1].counters.shiftRequests, 2u);
