@@ -141,7 +141,8 @@ llvm::Error Quantizer::rewriteNode(const Node &n) {
     done = rewriteConcat(n);
     break;
   case OpKind::GlobalAveragePool:
-    done = rewriteGlobalAvgPool(n);
+  case OpKind::AveragePool:
+    done = rewriteAvgPool(n);
     if (done && !*done)
       done = rewriteTransparent(n);
     break;
@@ -191,7 +192,10 @@ llvm::Expected<Changed> rtc::quantizeGraph(Graph &g,
     return out.takeError();
   numQuantized = q.numQuantized;
   numFallbacks = q.numFallbacks;
-  if (numQuantized == 0)
+  // Nothing runs on integers (e.g. a lone softmax): keep the float graph
+  // rather than add a quantize/dequantize pair that only loses precision.
+  // Data movement alone (a lone max pool) does run on integers.
+  if (numQuantized == 0 && q.numMoved == 0)
     return Changed::No;
   g = std::move(*out);
   return Changed::Yes;

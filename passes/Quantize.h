@@ -20,12 +20,16 @@
 //               * Add of two activations -> qadd (an Add whose only user
 //                 is a Relu absorbs it into its clamp);
 //               * data movement (reshape, flatten, transpose, squeeze,
-//                 unsqueeze, identity, max pools, concat), average_pool and
-//                 standalone relu run on the quantized tensor; their results
-//                 keep the input's params (concat requantizes inputs whose
-//                 params differ);
-//               * global_avg_pool -> a depthwise qconv with equal weights
-//                 1/(H*W), so the average gets its own calibrated range;
+//                 unsqueeze, identity, max pools, concat), the other
+//                 avg_pools (below) and standalone relu run on the
+//                 quantized tensor; their results keep the input's params
+//                 (concat requantizes inputs whose params differ);
+//               * global_avg_pool, and avg_pool whose windows all divide by
+//                 the kernel size (count_include_pad or no pads, no
+//                 ceil-mode window past the padded input) -> a depthwise
+//                 qconv with equal weights 1/window (the pool's strides,
+//                 dilations and pads), so the average gets its own
+//                 calibrated range;
 //               * every other float op runs in float between `dequantize`
 //                 and `quantize` (statistic quantize.float-fallback);
 //               * every int32 accumulation provably fits: a layer whose
@@ -50,7 +54,8 @@ namespace rtc {
 /// Quantizes \p g in place with the given calibrated \p ranges (computed on
 /// \p g itself by calibrate()). Sets \p numQuantized (nodes turned into
 /// integer ops) and \p numFallbacks (float nodes left in float). \returns
-/// Changed::No, leaving \p g untouched, when nothing could be quantized.
+/// Changed::No, leaving \p g untouched, when nothing would run on integers
+/// (no node quantized and no data movement on quantized tensors).
 llvm::Expected<Changed> quantizeGraph(Graph &g, const ActivationRanges &ranges,
                                       const QuantOptions &opts,
                                       unsigned &numQuantized,

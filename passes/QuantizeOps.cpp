@@ -2,7 +2,7 @@
 //
 // The Quantizer's rewrites of individual ops (passes/QuantizerImpl.h):
 // conv / gemm / matmul into qconv / qmatmul with symmetric per-channel
-// weights, global average pool into a depthwise qconv, add into qadd
+// weights, average pools into depthwise qconvs, add into qadd
 // (absorbing a following relu), and the ops that run unchanged on quantized
 // tensors (data movement, pools, relu, concat). Each returns false when the
 // node must stay in float; the driver (passes/Quantize.cpp) then copies it.
@@ -270,16 +270,46 @@ llvm::Expected<bool> Quantizer::rewriteGemm(const Node &n) {
   return true;
 }
 
+/// \returns true if every window of AveragePool \p n divides by the full
+/// kernel size: count_include_pad or no padding, and no ceil-mode window
+/// reaching past the padded input (whose overhang is not counted).
+static bool hasFullWindows(const Graph &g, const Node &n) {
+  const PoolAttrs &pa = n.getAttrs<PoolAttrs>();
+  llvm::ArrayRef<int64_t> in = g.getType(n.operands[0]).shape;
+  llvm::ArrayRef<int64_t> out = g.getType(n.results[0]).shape;
+  size_t r = pa.kernelShape.size();
+  if (pa.strides.size() != r || pa.dilations.size() != r ||
+      pa.pads.size() != 2 * r || in.size() != r + 2 || out.size() != r + 2)
+    return false;
+  bool padded = llvm::any_of(pa.pads, [](int64_t p) { return p != 0; });
+  if (padded && !pa.countIncludePad)
+    return false;
+  for (size_t d = 0; d < r; ++d) {
+    int64_t span = (out[d + 2] - 1) * pa.strides[d] +
+                   (pa.kernelShape[d] - 1) * pa.dilations[d] + 1;
+    if (span > in[d + 2] + pa.pads[d] + pa.pads[d + r])
+      return false;
+  }
+  return true;
+}
+
 /// GlobalAveragePool over x [N, C, D1..Dk] becomes a depthwise qconv with
 /// a full-size kernel of equal weights 1/(D1*..*Dk) (exact in any weight
 /// width: all weights quantize to the largest level). Unlike an integer
 /// average at the input's scale, the result gets its own calibrated,
 /// usually much narrower range: averages of a wide activation would
-/// otherwise keep only a few integer levels at low bit widths.
-llvm::Expected<bool> Quantizer::rewriteGlobalAvgPool(const Node &n) {
+/// otherwise keep only a few integer levels at low bit widths. An
+/// AveragePool whose windows all divide by the kernel size (hasFullWindows)
+/// becomes the same depthwise qconv with its kernel, strides, dilations and
+/// pads: padded taps read the zero point, i.e. real 0, as count_include_pad
+/// counts them. Other average pools (the divisor changes at the borders)
+/// stay integer averages at the input's scale (rewriteTransparent).
+llvm::Expected<bool> Quantizer::rewriteAvgPool(const Node &n) {
   ValueId x = n.operands[0];
   const ValueRange *outR = ranges.lookup(n.results[0]);
   if (!outR || (!quant[x.index].isValid() && !src.isGraphInput(x)))
+    return false;
+  if (n.kind == OpKind::AveragePool && !hasFullWindows(src, n))
     return false;
   auto qx = getQuant(x);
   if (!qx)
@@ -289,13 +319,22 @@ llvm::Expected<bool> Quantizer::rewriteGlobalAvgPool(const Node &n) {
   llvm::ArrayRef<int64_t> shape = src.getType(x).shape;
   int64_t channels = shape[1], window = 1;
   ConvAttrs conv;
-  for (int64_t d : shape.drop_front(2)) {
-    conv.kernelShape.push_back(d);
-    conv.strides.push_back(1);
-    conv.dilations.push_back(1);
-    window *= d;
+  if (n.kind == OpKind::AveragePool) {
+    const PoolAttrs &pa = n.getAttrs<PoolAttrs>();
+    conv.kernelShape = pa.kernelShape;
+    conv.strides = pa.strides;
+    conv.dilations = pa.dilations;
+    conv.pads = pa.pads;
+  } else {
+    for (int64_t d : shape.drop_front(2)) {
+      conv.kernelShape.push_back(d);
+      conv.strides.push_back(1);
+      conv.dilations.push_back(1);
+    }
+    conv.pads.assign(2 * conv.kernelShape.size(), 0);
   }
-  conv.pads.assign(2 * conv.kernelShape.size(), 0);
+  for (int64_t k : conv.kernelShape)
+    window *= k;
   conv.group = channels;
   llvm::SmallVector<int64_t, 4> wShape{channels, 1};
   wShape.append(conv.kernelShape.begin(), conv.kernelShape.end());
@@ -404,6 +443,8 @@ llvm::Expected<bool> Quantizer::rewriteTransparent(const Node &n) {
   quant[n.results[0].index] = *y;
   if (!isDataMovement(n.kind))
     ++numQuantized;
+  else
+    ++numMoved;
   return true;
 }
 

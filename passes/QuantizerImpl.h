@@ -4,7 +4,7 @@
 // the Quantizer that rebuilds a float graph as its quantized form. Its
 // member functions are split over passes/Quantize.cpp (value versions,
 // names, the node-by-node driver) and passes/QuantizeOps.cpp (the per-op
-// rewrites: conv, gemm/matmul, global average pool, add, transparent ops,
+// rewrites: conv, gemm/matmul, average pools, add, transparent ops,
 // concat). See passes/Quantize.cpp for the design.
 //
 //===----------------------------------------------------------------------===//
@@ -68,6 +68,8 @@ public:
 
   unsigned numQuantized = 0;
   unsigned numFallbacks = 0;
+  /// Data-movement nodes rewritten to run on quantized tensors.
+  unsigned numMoved = 0;
 
 private:
   llvm::Error rewriteNode(const Node &n);
@@ -86,7 +88,9 @@ private:
                          const std::optional<ConvAttrs> &conv,
                          llvm::ArrayRef<float> bias, const FusedActivation &act,
                          const ValueRange &outR);
-  llvm::Expected<bool> rewriteGlobalAvgPool(const Node &n);
+  /// GlobalAveragePool, and AveragePool whose windows all divide by the
+  /// kernel size, into a depthwise qconv.
+  llvm::Expected<bool> rewriteAvgPool(const Node &n);
 
   ValueId getPlain(ValueId v);
   llvm::Expected<std::optional<ValueId>> getQuant(ValueId v);

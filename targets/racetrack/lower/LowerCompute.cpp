@@ -9,6 +9,8 @@
 
 #include "targets/racetrack/isa/RowFormat.h"
 
+#include <fmt/format.h>
+
 #include <limits>
 
 using namespace rtc;
@@ -29,8 +31,7 @@ Lowerer::placeWeights(const Node &node, llvm::ArrayRef<int64_t> wp, int64_t kp,
     return emitError(loc,
                      "racetrack backend: {} with {}-bit weights and a {}-bit "
                      "result is not supported yet ({} vs {} lanes per row)",
-                     getOpMnemonic(node.kind), wbits, obits, wb.lw,
-                     T / obits);
+                     getOpMnemonic(node.kind), wbits, obits, wb.lw, T / obits);
   // Bias with the activation zero point folded in.
   std::vector<int64_t> folded(size_t(n), 0);
   for (int64_t j = 0; j < n; ++j) {
@@ -66,7 +67,8 @@ Lowerer::placeWeights(const Node &node, llvm::ArrayRef<int64_t> wp, int64_t kp,
         uint8_t *row =
             chunk.data.data() + ((c * G + grp) * rowsUsed + r) * rowBytes;
         for (int64_t j = 0; j < wb.cols(grp); ++j)
-          writeWord(row, j, wbits, wp[size_t((c * D + r) * n + grp * wb.lw + j)]);
+          writeWord(row, j, wbits,
+                    wp[size_t((c * D + r) * n + grp * wb.lw + j)]);
       }
   model.memory.push_back(std::move(chunk));
 
@@ -80,8 +82,7 @@ Lowerer::placeWeights(const Node &node, llvm::ArrayRef<int64_t> wp, int64_t kp,
       return v.size() == 1
                  ? std::vector<int32_t>(v.begin(), v.end())
                  : std::vector<int32_t>(v.begin() + grp * wb.lw,
-                                        v.begin() + grp * wb.lw +
-                                            wb.cols(grp));
+                                        v.begin() + grp * wb.lw + wb.cols(grp));
     };
     e.multipliers = slice(req.multipliers);
     e.shifts = slice(req.shifts);
@@ -153,8 +154,9 @@ static llvm::Error readWeights(const Graph &g, const Node &node,
   if (node.operands.size() > 2) {
     const Tensor *bv = g.getConstantValue(node.operands[2]);
     if (!bv)
-      return emitError(node.loc, "racetrack backend: {} bias must be a "
-                                 "constant",
+      return emitError(node.loc,
+                       "racetrack backend: {} bias must be a "
+                       "constant",
                        getOpMnemonic(node.kind));
     bias.resize(size_t(bv->getNumElements()));
     for (size_t i = 0; i < bias.size(); ++i)
@@ -166,8 +168,9 @@ static llvm::Error readWeights(const Graph &g, const Node &node,
 static llvm::Error checkRequantized(const Node &node, const RequantAttrs &r) {
   if (!r.multipliers.empty())
     return llvm::Error::success();
-  return emitError(node.loc, "racetrack backend: {} without requantization "
-                             "(raw i32 output) is not supported yet",
+  return emitError(node.loc,
+                   "racetrack backend: {} without requantization "
+                   "(raw i32 output) is not supported yet",
                    getOpMnemonic(node.kind));
 }
 
@@ -179,14 +182,15 @@ llvm::Error Lowerer::lowerQMatMul(const Node &node) {
   const TensorType &at = g.getType(node.operands[0]);
   const TensorType &bt = g.getType(node.operands[1]);
   if (bt.getRank() != 2)
-    return emitError(loc, "racetrack backend: qmatmul weights must be a "
-                          "[K, N] matrix, got {}",
+    return emitError(loc,
+                     "racetrack backend: qmatmul weights must be a "
+                     "[K, N] matrix, got {}",
                      bt.str());
   int64_t K = bt.shape[0], N = bt.shape[1];
-  if (in->C * in->H * in->W != K || at.getRank() != 2)
+  if (at.getRank() < 2 || at.shape.back() != K)
     return emitError(loc,
-                     "racetrack backend: qmatmul activation {} is not a [1, "
-                     "{}] vector; batched matmul is not supported yet",
+                     "racetrack backend: qmatmul activation {} is not "
+                     "a [.., M, {}] matrix",
                      at.str(), K);
   std::vector<int64_t> w, bias;
   unsigned wbits = 8;
@@ -200,13 +204,25 @@ llvm::Error Lowerer::lowerQMatMul(const Node &node) {
   if (!of)
     return of.takeError();
 
-  // Real (non-padding) input rows in layout order, each with la reduction
-  // indices; the weight rows follow, permuted from ONNX order (c, h, w).
+  // M = 1: one output position reducing over every real (non-padding)
+  // input row in layout order, the weight rows permuted from the host
+  // (flattened) order. M > 1 rows (positions of a [M, K] activation): per
+  // row, its CR channel rows; weight row cr * la + l is channel row cr,
+  // lane l.
   const Act &a = *in;
+  int64_t M = at.getNumElements() / K;
+  bool batched = M > 1;
+  if (batched ? a.C != K || a.H * a.W != M || !a.hostContiguous()
+              : a.C * a.H * a.W != K)
+    return emitError(loc,
+                     "racetrack backend: qmatmul activation {} is stored as "
+                     "{} positions of {} channels; a batched qmatmul needs "
+                     "its {} rows stored as positions of {} channels",
+                     at.str(), a.H * a.W, a.C, M, K);
   std::vector<RowPiece> pieces;
   std::vector<int64_t> wp;
-  for (int64_t h = 0; h < a.H; ++h)
-    for (int64_t x = 0; x < a.W; ++x)
+  for (int64_t h = 0; h < (batched ? 1 : a.H); ++h)
+    for (int64_t x = 0; x < (batched ? 1 : a.W); ++x)
       for (int64_t cr = 0; cr < a.CR; ++cr) {
         RowPiece p;
         p.row = a.rowAt(h + a.padT, x + a.padL, cr);
@@ -216,22 +232,37 @@ llvm::Error Lowerer::lowerQMatMul(const Node &node) {
         wp.resize(wp.size() + size_t(a.lanes * N), 0);
         for (int64_t l = 0; l < p.n; ++l) {
           int64_t c = cr * a.lanes + l;
-          int64_t k = (c * a.H + h) * a.W + x;
+          int64_t k = batched ? c : a.hostIndex(h, x, c);
           for (int64_t j = 0; j < N; ++j)
             wp[size_t((p.k0 + l) * N + j)] = w[size_t(k * N + j)];
         }
       }
   int64_t kp = int64_t(pieces.size()) * a.lanes;
-  auto wb = placeWeights(node, wp, kp, N, wbits, a.zp, bias, attrs, ot,
-                         of->bits);
+  auto wb =
+      placeWeights(node, wp, kp, N, wbits, a.zp, bias, attrs, ot, of->bits);
   if (!wb)
     return wb.takeError();
-  auto out = allocAct(node.results[0], *of, loc);
-  if (!out)
-    return out.takeError();
-  reducePosition(*wb, a, pieces, *out, out->rowAt(out->padT, out->padL, 0));
-  acts[node.results[0].index] = *out;
+  ActShape os;
+  os.C = N;
+  os.H = M;
+  os.channelsFirst = false;
+  Act out = allocAct(node.results[0], *of, os);
+  for (int64_t m = 0; m < M; ++m) {
+    if (batched) {
+      // Position m of the activation: (m / W, m % W).
+      int64_t h = m / a.W + a.padT, x = m % a.W + a.padL;
+      for (int64_t cr = 0; cr < a.CR; ++cr)
+        pieces[size_t(cr)].row = a.rowAt(h, x, cr);
+    }
+    reducePosition(*wb, a, pieces, out, out.rowAt(m + out.padT, out.padL, 0));
+  }
+  acts[node.results[0].index] = out;
   return llvm::Error::success();
+}
+
+/// \returns the [H, W] of the spatial dims of a [1, C, (H,) W] tensor.
+static std::pair<int64_t, int64_t> spatialDims(const TensorType &t) {
+  return {t.getRank() == 4 ? t.shape[2] : 1, t.shape.back()};
 }
 
 llvm::Error Lowerer::lowerQConv(const Node &node) {
@@ -245,11 +276,21 @@ llvm::Error Lowerer::lowerQConv(const Node &node) {
   const TensorType &ot = g.getType(node.results[0]);
   const auto &qa = node.getAttrs<QConvAttrs>();
   const ConvAttrs &conv = qa.conv;
-  if (it.getRank() != 4 || wt.getRank() != 4 || ot.getRank() != 4 ||
-      conv.kernelShape.size() != 2 || it.shape[1] != a.C ||
-      it.shape[2] != a.H || it.shape[3] != a.W)
-    return emitError(loc, "racetrack backend: only 2-D qconv on a [1, C, H, "
-                          "W] activation is supported");
+  auto win =
+      makeWindow2d(conv.kernelShape, conv.strides, conv.dilations, conv.pads);
+  size_t rank = conv.kernelShape.size() + 2;
+  if (!win || it.getRank() != rank || wt.getRank() != rank ||
+      ot.getRank() != rank)
+    return emitError(loc,
+                     "racetrack backend: only 1-D and 2-D qconv are "
+                     "supported, got {}-D",
+                     conv.kernelShape.size());
+  if (it.shape[0] != 1 || it.shape[1] != a.C ||
+      spatialDims(it) != std::make_pair(a.H, a.W) || !a.channelsFirst)
+    return emitError(loc,
+                     "racetrack backend: internal error: the qconv "
+                     "input layout does not match {}",
+                     it.str());
   std::vector<int64_t> w, bias;
   unsigned wbits = 8;
   if (auto err = readWeights(g, node, w, bias, wbits))
@@ -259,19 +300,15 @@ llvm::Error Lowerer::lowerQConv(const Node &node) {
   auto of = getActFormat(ot, loc, "the qconv result");
   if (!of)
     return of.takeError();
-  int64_t M = wt.shape[0], Cg = wt.shape[1], KH = wt.shape[2],
-          KW = wt.shape[3];
+  int64_t M = wt.shape[0], Cg = wt.shape[1], KH = win->kh, KW = win->kw;
   int64_t grp = conv.group, Mg = M / grp;
-  int64_t sh = conv.strides[0], sw = conv.strides[1];
-  int64_t dh = conv.dilations[0], dw = conv.dilations[1];
-  int64_t pt = conv.pads[0], pl = conv.pads[1];
-  if (a.padT < pt || a.padL < pl || a.padB < conv.pads[2] ||
-      a.padR < conv.pads[3])
+  int64_t pt = win->pt, pl = win->pl;
+  if (a.padT < pt || a.padL < pl || a.padB < win->pb || a.padR < win->pr)
     return emitError(loc, "racetrack backend: internal error: the input "
                           "buffer lacks the conv padding");
 
   // Weight rows in layout order (dy, dx, channel row, lane); block-diagonal
-  // for grouped convs.
+  // for grouped convs. 1-D weights [M, Cg, KW] index like KH = 1.
   int64_t la = a.lanes, kp = KH * KW * a.CR * la;
   std::vector<int64_t> wp(size_t(kp * M), 0);
   for (int64_t dy = 0; dy < KH; ++dy)
@@ -280,31 +317,31 @@ llvm::Error Lowerer::lowerQConv(const Node &node) {
         int64_t k = ((dy * KW + dx) * a.CR + c / la) * la + c % la;
         int64_t cg = c / Cg, ci = c % Cg;
         for (int64_t m = cg * Mg; m < (cg + 1) * Mg; ++m)
-          wp[size_t(k * M + m)] = w[size_t(((m * Cg + ci) * KH + dy) * KW + dx)];
+          wp[size_t(k * M + m)] =
+              w[size_t(((m * Cg + ci) * KH + dy) * KW + dx)];
       }
   auto wb = placeWeights(node, wp, kp, M, wbits, a.zp, bias, qa.requant, ot,
                          of->bits);
   if (!wb)
     return wb.takeError();
-  auto out = allocAct(node.results[0], *of, loc);
-  if (!out)
-    return out.takeError();
-  const Act &o = *out;
+  ActShape os;
+  os.C = M;
+  std::tie(os.H, os.W) = spatialDims(ot);
+  Act o = allocAct(node.results[0], *of, os);
   std::vector<RowPiece> pieces;
   for (int64_t oh = 0; oh < o.H; ++oh)
     for (int64_t ow = 0; ow < o.W; ++ow) {
       pieces.clear();
       for (int64_t dy = 0; dy < KH; ++dy)
         for (int64_t dx = 0; dx < KW; ++dx) {
-          int64_t ph = oh * sh + dy * dh + (a.padT - pt);
-          int64_t pw = ow * sw + dx * dw + (a.padL - pl);
+          int64_t ph = oh * win->sh + dy * win->dh + (a.padT - pt);
+          int64_t pw = ow * win->sw + dx * win->dw + (a.padL - pl);
           for (int64_t cr = 0; cr < a.CR; ++cr)
             pieces.push_back({a.rowAt(ph, pw, cr),
                               ((dy * KW + dx) * a.CR + cr) * la,
                               a.lanesInRow(cr)});
         }
-      reducePosition(*wb, a, pieces, o,
-                     o.rowAt(oh + o.padT, ow + o.padL, 0));
+      reducePosition(*wb, a, pieces, o, o.rowAt(oh + o.padT, ow + o.padL, 0));
     }
   acts[node.results[0].index] = o;
   return llvm::Error::success();
@@ -312,49 +349,77 @@ llvm::Error Lowerer::lowerQConv(const Node &node) {
 
 llvm::Error Lowerer::lowerMaxPool(const Node &node) {
   const Location &loc = node.loc;
-  auto in = lookupAct(node.operands[0], loc, "the max_pool input");
+  llvm::StringRef op = getOpMnemonic(node.kind);
+  auto in =
+      lookupAct(node.operands[0], loc, fmt::format("the {} input", op.str()));
   if (!in)
     return in.takeError();
   const Act &a = *in;
-  const auto &pa = node.getAttrs<PoolAttrs>();
+  const TensorType &it = g.getType(node.operands[0]);
   const TensorType &ot = g.getType(node.results[0]);
-  for (int64_t p : pa.pads)
-    if (p != 0)
-      return emitError(loc, "racetrack backend: max_pool with padding is not "
-                            "supported yet");
-  if (pa.kernelShape.size() != 2 || ot.getRank() != 4)
-    return emitError(loc, "racetrack backend: only 2-D max_pool is "
-                          "supported");
-  auto of = getActFormat(ot, loc, "the max_pool result");
+  if ((it.getRank() != 3 && it.getRank() != 4) || it.getRank() != ot.getRank())
+    return emitError(loc,
+                     "racetrack backend: only 1-D and 2-D {} are "
+                     "supported, got {}-D",
+                     op, int64_t(it.getRank()) - 2);
+  if (it.shape[0] != 1 || it.shape[1] != a.C ||
+      spatialDims(it) != std::make_pair(a.H, a.W) || !a.channelsFirst)
+    return emitError(loc,
+                     "racetrack backend: internal error: the {} input "
+                     "layout does not match {}",
+                     op, it.str());
+  Window2d win;
+  if (node.kind == OpKind::GlobalMaxPool) {
+    win.kh = a.H;
+    win.kw = a.W;
+  } else {
+    const auto &pa = node.getAttrs<PoolAttrs>();
+    auto w = makeWindow2d(pa.kernelShape, pa.strides, pa.dilations, pa.pads);
+    if (!w || pa.kernelShape.size() + 2 != it.getRank())
+      return emitError(loc, "racetrack backend: only 1-D and 2-D max_pool "
+                            "windows are supported");
+    win = *w;
+  }
+  auto of = getActFormat(ot, loc, fmt::format("the {} result", op.str()));
   if (!of)
     return of.takeError();
-  auto out = allocAct(node.results[0], *of, loc);
-  if (!out)
-    return out.takeError();
-  const Act &o = *out;
-  if (o.bits != a.bits || o.isSigned != a.isSigned || o.C != a.C)
-    return emitError(loc, "racetrack backend: max_pool must keep the element "
-                          "type");
-  int64_t KH = pa.kernelShape[0], KW = pa.kernelShape[1];
+  if (of->bits != a.bits || of->isSigned != a.isSigned || ot.shape[1] != a.C)
+    return emitError(loc, "racetrack backend: {} must keep the element type",
+                     op);
+  ActShape os;
+  os.C = a.C;
+  std::tie(os.H, os.W) = spatialDims(ot);
+  Act o = allocAct(node.results[0], *of, os);
+  // Padding is never read (it acts as -inf): a window takes the maximum of
+  // its taps inside the input, as the golden max_pool does. The first tap
+  // is copied, the others are folded in with vmax.
   for (int64_t oh = 0; oh < o.H; ++oh)
     for (int64_t ow = 0; ow < o.W; ++ow)
       for (int64_t cr = 0; cr < o.CR; ++cr) {
         int64_t orow = o.rowAt(oh + o.padT, ow + o.padL, cr);
-        for (int64_t dy = 0; dy < KH; ++dy)
-          for (int64_t dx = 0; dx < KW; ++dx) {
-            int64_t ih = oh * pa.strides[0] + dy * pa.dilations[0];
-            int64_t iw = ow * pa.strides[1] + dx * pa.dilations[1];
-            if (ih >= a.H || iw >= a.W)
+        bool first = true;
+        for (int64_t dy = 0; dy < win.kh; ++dy)
+          for (int64_t dx = 0; dx < win.kw; ++dx) {
+            int64_t ih = oh * win.sh - win.pt + dy * win.dh;
+            int64_t iw = ow * win.sw - win.pl + dx * win.dw;
+            if (ih < 0 || ih >= a.H || iw < 0 || iw >= a.W)
               continue;
             auto [imu, iport] =
                 accessRow(a, a.rowAt(ih + a.padT, iw + a.padL, cr));
             auto [omu, oport] = accessRow(o, orow);
-            if (dy == 0 && dx == 0)
+            if (first)
               emit(Opcode::Xfer, {imu, iport, omu, oport});
             else
               emit(Opcode::VMax,
                    {omu, oport, imu, iport, omu, oport, a.bits, a.isSigned});
+            first = false;
           }
+        if (first)
+          return emitError(loc,
+                           "racetrack backend: {} output ({}, {}) has "
+                           "no input tap (its window lies in the "
+                           "padding)",
+                           op, oh, ow);
       }
   acts[node.results[0].index] = o;
   return llvm::Error::success();
@@ -376,13 +441,13 @@ llvm::Error Lowerer::lowerQAdd(const Node &node) {
   auto of = getActFormat(ot, loc, "the qadd result");
   if (!of)
     return of.takeError();
-  auto out = allocAct(node.results[0], *of, loc);
-  if (!out)
-    return out.takeError();
-  const Act &o = *out;
-  if (a->bits != o.bits || b->bits != o.bits)
+  if (a->bits != of->bits || b->bits != of->bits)
     return emitError(loc, "racetrack backend: qadd operands and result must "
                           "have one bit width");
+  if (!a->sameLayout(*b))
+    return emitError(loc, "racetrack backend: qadd operands are stored in "
+                          "different layouts");
+  Act o = allocAct(node.results[0], *of, *a);
   const auto &qa = node.getAttrs<QAddAttrs>();
   AddEntry e;
   e.zeroPointA = int32_t(a->zp);
@@ -401,11 +466,12 @@ llvm::Error Lowerer::lowerQAdd(const Node &node) {
   for (int64_t h = 0; h < o.H; ++h)
     for (int64_t w = 0; w < o.W; ++w)
       for (int64_t cr = 0; cr < o.CR; ++cr) {
-        auto [amu, aport] = accessRow(*a, a->rowAt(h + a->padT, w + a->padL, cr));
-        auto [bmu, bport] = accessRow(*b, b->rowAt(h + b->padT, w + b->padL, cr));
+        auto [amu, aport] =
+            accessRow(*a, a->rowAt(h + a->padT, w + a->padL, cr));
+        auto [bmu, bport] =
+            accessRow(*b, b->rowAt(h + b->padT, w + b->padL, cr));
         auto [omu, oport] = accessRow(o, o.rowAt(h + o.padT, w + o.padL, cr));
-        emit(Opcode::VQAdd,
-             {amu, aport, bmu, bport, omu, oport, idx, o.bits});
+        emit(Opcode::VQAdd, {amu, aport, bmu, bport, omu, oport, idx, o.bits});
       }
   acts[node.results[0].index] = o;
   return llvm::Error::success();

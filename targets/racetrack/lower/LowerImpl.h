@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,14 +26,34 @@ namespace rtc::racetrack::lower {
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-/// A quantized [1, C, H, W] activation (or [1, K] as C = K, H = W = 1)
-/// stored POSITION-MAJOR in its own activation MUs: padded position (ph, pw)
-/// owns CR = ceil(C / lanes) consecutive rows, channel c at row
-/// (ph * paddedW() + pw) * CR + c / lanes, lane c % lanes. The padding of
-/// the consumer convs is materialised and holds the zero point.
-struct Act {
-  int64_t firstMu = 0;
+/// The logical geometry of an activation: H x W positions of C channels,
+/// and where element (h, w, c) lives in the row-major host tensor.
+struct ActShape {
   int64_t C = 1, H = 1, W = 1;
+  /// true: host order (c, h, w) ([1, C, H, W], [1, C, L] as H = 1); false:
+  /// (h, w, c) (a matrix [.., M, K]: H = M rows of C = K channels, W = 1).
+  bool channelsFirst = true;
+  /// Index of element (\p h, \p w, \p c) in the row-major host tensor (and
+  /// in any flattening of it).
+  int64_t hostIndex(int64_t h, int64_t w, int64_t c) const {
+    return channelsFirst ? (c * H + h) * W + w : (h * W + w) * C + c;
+  }
+  /// Whether \p o has the same positions, channels and host order.
+  bool sameLayout(const ActShape &o) const {
+    return C == o.C && H == o.H && W == o.W &&
+           (channelsFirst == o.channelsFirst || C == 1 || H * W == 1);
+  }
+  /// Whether the channels of one position are consecutive host words.
+  bool hostContiguous() const { return !channelsFirst || C == 1 || H * W == 1; }
+};
+
+/// A quantized activation of shape ActShape stored POSITION-MAJOR in its
+/// own activation MUs: padded position (ph, pw) owns CR = ceil(C / lanes)
+/// consecutive rows, channel c at row (ph * paddedW() + pw) * CR + c /
+/// lanes, lane c % lanes. The padding of the consumer convs is materialised
+/// and holds the zero point.
+struct Act : ActShape {
+  int64_t firstMu = 0;
   int64_t padT = 0, padL = 0, padB = 0, padR = 0;
   int64_t lanes = 1, CR = 1;
   unsigned bits = 8;
@@ -65,6 +86,40 @@ struct WeightBank {
   int64_t cols(int64_t g) const { return std::min(lw, N - g * lw); }
 };
 
+/// A 1-D or 2-D sliding window (conv or pool) as 2-D: a 1-D window over
+/// [1, C, L] is H = 1 (kh = 1, no vertical stride, dilation or padding).
+struct Window2d {
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+  int64_t pt = 0, pl = 0, pb = 0, pr = 0;
+};
+
+/// \returns the 2-D form of a window with \p kernel.size() spatial dims,
+/// or nullopt unless that is 1 or 2 (pads: begins then ends).
+inline std::optional<Window2d> makeWindow2d(llvm::ArrayRef<int64_t> kernel,
+                                            llvm::ArrayRef<int64_t> strides,
+                                            llvm::ArrayRef<int64_t> dilations,
+                                            llvm::ArrayRef<int64_t> pads) {
+  size_t r = kernel.size();
+  if ((r != 1 && r != 2) || strides.size() != r || dilations.size() != r ||
+      (!pads.empty() && pads.size() != 2 * r))
+    return std::nullopt;
+  auto pad = [&](size_t i) { return pads.empty() ? 0 : pads[i]; };
+  Window2d w;
+  w.kw = kernel[r - 1];
+  w.sw = strides[r - 1];
+  w.dw = dilations[r - 1];
+  w.pl = pad(r - 1);
+  w.pr = pad(2 * r - 1);
+  if (r == 2) {
+    w.kh = kernel[0];
+    w.sh = strides[0];
+    w.dh = dilations[0];
+    w.pt = pad(0);
+    w.pb = pad(2);
+  }
+  return w;
+}
+
 /// Element encoding of a quantized activation tensor.
 struct ActFormat {
   unsigned bits = 8;
@@ -91,15 +146,17 @@ private:
   llvm::Error lowerQMatMul(const Node &node);
   llvm::Error lowerQConv(const Node &node);
   llvm::Error lowerMaxPool(const Node &node);
+  /// Host transfers of every row of \p a: `hin` from input buffer 0 or
+  /// `hout` to output buffer 0 (see Lowering.cpp, "Host I/O").
+  void emitHostIO(const Act &a, bool isInput);
+  /// The geometry of the quantized graph input \p v, from its consumers.
+  llvm::Expected<ActShape> inputShape(ValueId v, const Location &loc) const;
   llvm::Error lowerQAdd(const Node &node);
-  llvm::Expected<WeightBank> placeWeights(const Node &node,
-                                          llvm::ArrayRef<int64_t> wp,
-                                          int64_t kp, int64_t n,
-                                          unsigned wbits, int64_t zx,
-                                          llvm::ArrayRef<int64_t> bias,
-                                          const RequantAttrs &req,
-                                          const TensorType &ot,
-                                          unsigned obits);
+  llvm::Expected<WeightBank>
+  placeWeights(const Node &node, llvm::ArrayRef<int64_t> wp, int64_t kp,
+               int64_t n, unsigned wbits, int64_t zx,
+               llvm::ArrayRef<int64_t> bias, const RequantAttrs &req,
+               const TensorType &ot, unsigned obits);
   void reducePosition(const WeightBank &wb, const Act &in,
                       llvm::ArrayRef<RowPiece> pieces, const Act &out,
                       int64_t outRow0);
@@ -110,10 +167,10 @@ private:
   llvm::Expected<Act> lookupAct(ValueId v, const Location &loc,
                                 llvm::StringRef what) const;
   int64_t allocMus(int64_t n);
-  /// Allocates the activation for value \p v (shape [1, C, H, W] or [1, K])
-  /// with its consumers' padding; writes the zero point into the memory
-  /// image where needed.
-  llvm::Expected<Act> allocAct(ValueId v, ActFormat f, const Location &loc);
+  /// Allocates the activation for value \p v with geometry \p shape and
+  /// its consumers' padding; writes the zero point into the memory image
+  /// where needed.
+  Act allocAct(ValueId v, ActFormat f, const ActShape &shape);
   void emit(Opcode op, std::initializer_list<int64_t> ops) {
     model.program.insns.push_back(Insn::make(op, ops));
   }
@@ -131,9 +188,10 @@ private:
   CompiledModel model;
   int64_t nextMu = 0;
   std::vector<int64_t> offsets;
-  std::map<uint32_t, Act> acts;                     // by ValueId index
+  std::map<uint32_t, Act> acts;                    // by ValueId index
   std::map<uint32_t, std::array<int64_t, 4>> pads; // root value -> t,l,b,r
   std::map<uint32_t, bool> spatial; // root values read by qconv/pool/qadd
+  std::map<uint32_t, bool> matrix;  // roots read by a qmatmul with M > 1
 };
 
 } // namespace rtc::racetrack::lower

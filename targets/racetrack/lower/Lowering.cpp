@@ -1,8 +1,9 @@
 //===- targets/racetrack/lower/Lowering.cpp - Graph -> racetrack code -----===//
 //
 // Code generation for the racetrack target: quantized MLPs and CNNs
-// (qconv, max_pool, flatten, qmatmul, qadd). This file: the driver, the
-// activation layout and host I/O; LowerCompute.cpp: the compute ops.
+// (qconv, max_pool, global_max_pool, flatten, qmatmul, qadd). This file:
+// the driver, the activation layout and host I/O; LowerCompute.cpp: the
+// compute ops.
 //
 // Notation: T = tracks_per_mu, D = domains_per_track, S = D / ports (segment
 // length). MUs are allocated in order of first use, never reused. Row r of
@@ -10,19 +11,26 @@
 // every MU's offset and emits a `shift` before an access whose offset
 // differs.
 //
-// Activations (struct Act). A quantized [1, C, H, W] tensor ([1, K]: C = K,
-// H = W = 1) of width abits (its QuantParams bits, or 8), la = floor(T /
-// abits) lanes per row, is stored POSITION-MAJOR in fresh MUs: padded
-// position (ph, pw) owns CR = ceil(C / la) consecutive rows, channel c at
-// row (ph * Wp + pw) * CR + c / la, lane c % la. The buffer is allocated
-// with the largest padding of the qconvs that read it (through
-// flatten/reshape/identity aliases too); a [1, C, H, W] quantize result
-// that no qconv, max_pool or qadd reads is stored flat ([1, C*H*W], row-major); padded positions hold the zero
-// point in the initial memory image, so every conv tap reads a real row and
-// the zero-point fold stays exact. flatten/reshape/identity are no-ops that
-// alias the producer's buffer (a reshape to another 4-D shape is an error);
-// a qmatmul reading a position-major buffer permutes its weight rows at
-// compile time from ONNX order (c, h, w) to the layout order (h, w, c).
+// Activations (struct Act). A quantized tensor of width abits (its
+// QuantParams bits, or 8), la = floor(T / abits) lanes per row, is H x W
+// positions of C channels (ActShape), stored POSITION-MAJOR in fresh MUs:
+// padded position (ph, pw) owns CR = ceil(C / la) consecutive rows, channel
+// c at row (ph * Wp + pw) * CR + c / la, lane c % la. The geometry:
+//   * images [1, C, H, W] (and [1, C, L] as H = 1: 1-D convs and pools)
+//     read or written by qconv, the max pools or qadd: host order (c, h, w);
+//   * matrices [.., M, K] read by a qmatmul with M > 1 rows, or written by
+//     qmatmul (and qadd of such): H = M positions of C = K channels, host
+//     order (h, w, c);
+//   * any other quantize result (e.g. read only through flatten): flat, C =
+//     all elements, one position.
+// The buffer is allocated with the largest padding of the qconvs that read
+// it (through flatten/reshape/identity aliases too); padded positions hold
+// the zero point in the initial memory image, so every conv tap reads a
+// real row and the zero-point fold stays exact. flatten/reshape/identity
+// are no-ops that alias the producer's buffer (a reshape to another shape
+// than [1, K] is an error); a qmatmul with one row (M = 1) reading a
+// multi-position buffer permutes its weight rows at compile time from the
+// host order (the flattening) to the layout order.
 //
 // Weight-stationary reduction (WeightBank, LowerCompute.cpp). A reduction
 // of K' weight rows (layout order) to N outputs: lw = floor(T / wbits)
@@ -40,23 +48,31 @@
 // the activation zero point is folded: bias'[n] = bias[n] - zx * sum_k W'[k,
 // n] (must fit int32). Padded taps read x = zx and contribute 0 exactly.
 //
-// qmatmul: one position; K' = real input rows x la (padding rows skipped).
-// qconv: K' = KH*KW*CR*la ordered (dy, dx, channel row, lane); one output
-// position after the other; per tap and channel row one activation row.
-// Grouped/depthwise convs (and global average pools, which the quantizer
-// turns into depthwise qconvs) are lowered as dense convs with
+// qmatmul: M = 1: one position, K' = real input rows x la (padding rows
+// skipped); M > 1 (batched, [.., M, K] x [K, N]): one output position per
+// row of A, K' = CR x la, the weights in channel order.
+// qconv (1-D or 2-D): K' = KH*KW*CR*la ordered (dy, dx, channel row,
+// lane); one output position after the other; per tap and channel row one
+// activation row. Grouped/depthwise convs (and average pools, which the
+// quantizer turns into depthwise qconvs) are lowered as dense convs with
 // block-diagonal weights (zeros outside the group): correct, but C x more
 // MACs than needed (placement issue #5).
-// max_pool (pads 0): per output position and channel row, `xfer` the first
-// window row and `vmax` the others into it. qadd: `vqadd` row by row
-// (addTable entry from QAddAttrs), shapes equal (no broadcasting).
+// max_pool / global_max_pool (1-D or 2-D, any pads, strides, dilations,
+// ceil mode): per output position and channel row, `xfer` the first window
+// tap inside the input and `vmax` the others into it; taps in the padding
+// are skipped, so padding acts as -inf like the golden kernel. qadd:
+// `vqadd` row by row (addTable entry from QAddAttrs), shapes and layouts
+// equal (no broadcasting).
 //
 // Host I/O: the host quantizes the input (tensor entry: the graph input's
-// name, the quantize result's type, host buffer 0); the program starts with
-// `hin` of its rows from buffer 0 (row-major words; needs C == 1 or H = W =
-// 1) and ends with `hout` of the last tensor's rows to output buffer 0
-// (entry: the graph output's name, the dequantize operand's type), then
-// `halt`. One LayerEntry per node that emitted code.
+// name, the quantize result's type, host buffer 0) into row-major words; the
+// program starts with `hin` of its rows from buffer 0 and ends with `hout`
+// of the last tensor's rows to output buffer 0 (entry: the graph output's
+// name, the dequantize operand's type), then `halt`. When a row's channels
+// are consecutive host words (host order (h, w, c), or C == 1, or one
+// position) one hin/hout moves the row; otherwise (images with several
+// channels and positions) each lane moves on its own (emitHostIO). One
+// LayerEntry per node that emitted code.
 //
 //===----------------------------------------------------------------------===//
 #include "targets/racetrack/lower/Lowering.h"
@@ -122,41 +138,70 @@ ValueId Lowerer::rootOf(ValueId v) const {
 void Lowerer::computePadding() {
   for (NodeId id : g.getNodeIds()) {
     const Node &node = g.getNode(id);
-    if (node.kind == OpKind::MaxPool || node.kind == OpKind::QAdd)
+    switch (node.kind) {
+    case OpKind::MaxPool:
+    case OpKind::GlobalMaxPool:
+    case OpKind::QAdd:
       for (ValueId v : node.operands)
         spatial[rootOf(v).index] = true;
-    if (node.kind == OpKind::QAdd || node.kind == OpKind::MaxPool ||
-        node.kind == OpKind::QConv)
-      spatial[node.results[0].index] = true; // written position by position
-    if (node.kind != OpKind::QConv)
-      continue;
-    spatial[rootOf(node.operands[0]).index] = true;
-    const auto &conv = node.getAttrs<QConvAttrs>().conv;
-    if (conv.pads.size() != 4)
-      continue;
-    auto &p = pads[rootOf(node.operands[0]).index];
-    for (size_t i = 0; i < 4; ++i)
-      p[i] = std::max(p[i], conv.pads[i]);
+      break;
+    case OpKind::QConv: {
+      ValueId root = rootOf(node.operands[0]);
+      spatial[root.index] = true;
+      const ConvAttrs &conv = node.getAttrs<QConvAttrs>().conv;
+      auto w = makeWindow2d(conv.kernelShape, conv.strides, conv.dilations,
+                            conv.pads);
+      if (!w)
+        break; // lowerQConv reports it
+      auto &p = pads[root.index];
+      p = {std::max(p[0], w->pt), std::max(p[1], w->pl), std::max(p[2], w->pb),
+           std::max(p[3], w->pr)};
+      break;
+    }
+    case OpKind::QMatMul: {
+      const TensorType &at = g.getType(node.operands[0]);
+      if (at.getRank() >= 2 && at.shape.back() > 0 &&
+          at.getNumElements() / at.shape.back() > 1)
+        matrix[rootOf(node.operands[0]).index] = true;
+      break;
+    }
+    default:
+      break;
+    }
   }
 }
 
-llvm::Expected<Act> Lowerer::allocAct(ValueId v, ActFormat f,
-                                      const Location &loc) {
+llvm::Expected<ActShape> Lowerer::inputShape(ValueId v,
+                                             const Location &loc) const {
   const TensorType &t = g.getType(v);
-  Act a;
-  if (t.getRank() == 4 && t.shape[0] == 1 && spatial.count(v.index)) {
-    a.C = t.shape[1];
-    a.H = t.shape[2];
-    a.W = t.shape[3];
-  } else if ((t.getRank() == 2 || t.getRank() == 4) && t.shape[0] == 1) {
-    a.C = t.getNumElements(); // flat row-major: no spatial consumer
-
-  } else {
+  llvm::ArrayRef<int64_t> s = t.shape;
+  bool isSpatial = spatial.count(v.index), isMatrix = matrix.count(v.index);
+  bool nchw = (s.size() == 4 || s.size() == 3) && s[0] == 1;
+  ActShape a;
+  if (isSpatial && isMatrix && nchw)
     return emitError(loc,
-                     "racetrack backend: activations must be [1, C, H, W] "
-                     "or [1, K], got {}",
+                     "racetrack backend: {} is read both as an image and "
+                     "as a batch of matrix rows; no single layout fits",
                      t.str());
+  if (isSpatial && nchw) { // an image
+    a.C = s[1];
+    a.H = s.size() == 4 ? s[2] : 1;
+    a.W = s.back();
+    return a;
   }
+  if ((isSpatial || isMatrix) && s.size() >= 2) { // rows of a matrix
+    a.C = s.back();
+    a.H = t.getNumElements() / std::max<int64_t>(a.C, 1);
+    a.channelsFirst = false;
+    return a;
+  }
+  a.C = t.getNumElements(); // flat row-major
+  return a;
+}
+
+Act Lowerer::allocAct(ValueId v, ActFormat f, const ActShape &shape) {
+  Act a;
+  static_cast<ActShape &>(a) = shape;
   auto it = pads.find(v.index);
   if (it != pads.end()) {
     a.padT = it->second[0];
@@ -209,6 +254,35 @@ std::pair<int64_t, int64_t> Lowerer::accessRow(const Act &a, int64_t row) {
   return {mu, local / S};
 }
 
+/// \returns why the average pool \p node cannot be one depthwise qconv
+/// (the quantizer rewrites every other one, passes/QuantizeOps.cpp).
+static std::string avgPoolReason(const Graph &g, const Node &node) {
+  if (node.kind != OpKind::AveragePool)
+    return "";
+  const auto &pa = node.getAttrs<PoolAttrs>();
+  bool padded = llvm::any_of(pa.pads, [](int64_t p) { return p != 0; });
+  if (pa.kernelShape.size() > 2)
+    return ": 3-D pools are not supported";
+  if (padded && !pa.countIncludePad)
+    return ": with count_include_pad = 0 and padding the divisor changes at "
+           "the borders, so it is not one depthwise convolution";
+  const TensorType &in = g.getType(node.operands[0]);
+  const TensorType &out = g.getType(node.results[0]);
+  size_t r = pa.kernelShape.size();
+  if (pa.pads.size() != 2 * r || pa.strides.size() != r ||
+      pa.dilations.size() != r || in.shape.size() != r + 2 ||
+      out.shape.size() != r + 2)
+    return "";
+  for (size_t d = 0; d < r; ++d) {
+    int64_t span = (out.shape[d + 2] - 1) * pa.strides[d] +
+                   (pa.kernelShape[d] - 1) * pa.dilations[d] + 1;
+    if (span > in.shape[d + 2] + pa.pads[d] + pa.pads[d + r])
+      return ": its ceil-mode windows reach past the padded input, where "
+             "the divisor shrinks, so it is not one depthwise convolution";
+  }
+  return "";
+}
+
 llvm::Error Lowerer::checkSupported() {
   ErrorList errors;
   for (NodeId id : g.getNodeIds()) {
@@ -220,6 +294,7 @@ llvm::Error Lowerer::checkSupported() {
     case OpKind::QMatMul:
     case OpKind::QConv:
     case OpKind::MaxPool:
+    case OpKind::GlobalMaxPool:
     case OpKind::QAdd:
     case OpKind::Flatten:
     case OpKind::Reshape:
@@ -227,8 +302,8 @@ llvm::Error Lowerer::checkSupported() {
       break;
     default:
       errors.add(emitError(node.loc,
-                           "racetrack backend: op '{}' is not supported yet",
-                           getOpMnemonic(node.kind)));
+                           "racetrack backend: op '{}' is not supported yet{}",
+                           getOpMnemonic(node.kind), avgPoolReason(g, node)));
     }
   }
   if (g.getInputs().size() != 1 || g.getOutputs().size() != 1)
@@ -240,14 +315,41 @@ llvm::Error Lowerer::checkSupported() {
   return errors.take();
 }
 
-/// \returns an error unless the words of \p a are consecutive row-major
-/// host words within each row (C == 1 or H == W == 1).
-static llvm::Error checkHostLayout(const Act &a, const Location &loc) {
-  if (a.C == 1 || a.H * a.W == 1)
-    return llvm::Error::success();
-  return emitError(loc, "racetrack backend: host I/O of a tensor with {} "
-                        "channels and {}x{} positions is not supported yet",
-                   a.C, a.H, a.W);
+void Lowerer::emitHostIO(const Act &a, bool isInput) {
+  Opcode op = isInput ? Opcode::HIn : Opcode::HOut;
+  auto transfer = [&](int64_t h, int64_t w, int64_t cr, int64_t offset,
+                      int64_t n) {
+    auto [mu, port] = accessRow(a, a.rowAt(h + a.padT, w + a.padL, cr));
+    emit(op, {mu, port, 0, offset, n, a.bits, a.isSigned});
+  };
+  if (a.hostContiguous()) {
+    for (int64_t h = 0; h < a.H; ++h)
+      for (int64_t w = 0; w < a.W; ++w)
+        for (int64_t cr = 0; cr < a.CR; ++cr)
+          transfer(h, w, cr, a.hostIndex(h, w, cr * a.lanes), a.lanesInRow(cr));
+    return;
+  }
+  // Several channels of several positions in host order (c, h, w): lane l
+  // of a row is host word A = hostIndex(h, w, c), c = cr * lanes + l, but
+  // hin/hout move lanes 0..n-1 only. So lane l moves with n = l + 1 words
+  // from A - l (>= 0, as A >= c >= l), and lanes 0..l-1 carry words of
+  // other elements that a later transfer overwrites: hin fills each row
+  // from its highest lane down, hout writes host words from the highest
+  // address down (c, then h, then w descending).
+  if (isInput) {
+    for (int64_t h = 0; h < a.H; ++h)
+      for (int64_t w = 0; w < a.W; ++w)
+        for (int64_t cr = 0; cr < a.CR; ++cr)
+          for (int64_t l = a.lanesInRow(cr) - 1; l >= 0; --l)
+            transfer(h, w, cr, a.hostIndex(h, w, cr * a.lanes + l) - l, l + 1);
+    return;
+  }
+  for (int64_t c = a.C - 1; c >= 0; --c)
+    for (int64_t h = a.H - 1; h >= 0; --h)
+      for (int64_t w = a.W - 1; w >= 0; --w) {
+        int64_t l = c % a.lanes;
+        transfer(h, w, c / a.lanes, a.hostIndex(h, w, c) - l, l + 1);
+      }
 }
 
 llvm::Error Lowerer::lowerQuantize(const Node &node) {
@@ -259,27 +361,18 @@ llvm::Error Lowerer::lowerQuantize(const Node &node) {
   auto f = getActFormat(rt, node.loc, "the quantize result");
   if (!f)
     return f.takeError();
-  auto a = allocAct(node.results[0], *f, node.loc);
-  if (!a)
-    return a.takeError();
-  if (auto err = checkHostLayout(*a, node.loc))
-    return err;
+  auto shape = inputShape(node.results[0], node.loc);
+  if (!shape)
+    return shape.takeError();
+  Act a = allocAct(node.results[0], *f, *shape);
   TensorEntry e;
   e.name = g.getValue(in).name;
   e.role = TensorRole::Input;
   e.type = rt;
   e.hostBuffer = 0;
   model.tensors.push_back(std::move(e));
-  for (int64_t h = 0; h < a->H; ++h)
-    for (int64_t w = 0; w < a->W; ++w)
-      for (int64_t cr = 0; cr < a->CR; ++cr) {
-        auto [mu, port] =
-            accessRow(*a, a->rowAt(h + a->padT, w + a->padL, cr));
-        int64_t offset = (cr * a->lanes) * a->H * a->W + h * a->W + w;
-        emit(Opcode::HIn, {mu, port, 0, offset, a->lanesInRow(cr), a->bits,
-                           a->isSigned});
-      }
-  acts[node.results[0].index] = *a;
+  emitHostIO(a, /*isInput=*/true);
+  acts[node.results[0].index] = a;
   return llvm::Error::success();
 }
 
@@ -290,23 +383,13 @@ llvm::Error Lowerer::lowerDequantize(const Node &node) {
     return emitError(node.loc, "racetrack backend: dequantize must turn a "
                                "lowered quantized tensor into the graph "
                                "output");
-  const Act &a = it->second;
-  if (auto err = checkHostLayout(a, node.loc))
-    return err;
   TensorEntry e;
   e.name = g.getValue(node.results[0]).name;
   e.role = TensorRole::Output;
   e.type = g.getType(in);
   e.hostBuffer = 0;
   model.tensors.push_back(std::move(e));
-  for (int64_t h = 0; h < a.H; ++h)
-    for (int64_t w = 0; w < a.W; ++w)
-      for (int64_t cr = 0; cr < a.CR; ++cr) {
-        auto [mu, port] = accessRow(a, a.rowAt(h + a.padT, w + a.padL, cr));
-        int64_t offset = (cr * a.lanes) * a.H * a.W + h * a.W + w;
-        emit(Opcode::HOut,
-             {mu, port, 0, offset, a.lanesInRow(cr), a.bits, a.isSigned});
-      }
+  emitHostIO(it->second, /*isInput=*/false);
   return llvm::Error::success();
 }
 
@@ -337,6 +420,7 @@ llvm::Error Lowerer::lowerNode(const Node &node) {
   case OpKind::QConv:
     return lowerQConv(node);
   case OpKind::MaxPool:
+  case OpKind::GlobalMaxPool:
     return lowerMaxPool(node);
   case OpKind::QAdd:
     return lowerQAdd(node);
