@@ -34,11 +34,11 @@
 #include "compiler/onnx/OnnxImporter.h"
 #include "ir/Diagnostics.h"
 #include "ir/Graph.h"
-#include "ir/QuantMath.h"
 #include "ir/TensorFile.h"
 #include "ir/reference/Interpreter.h"
 #include "passes/PassManager.h"
 #include "passes/Pipelines.h"
+#include "runtime/sim/HostIO.h"
 #include "runtime/sim/Simulator.h"
 #include "targets/racetrack/isa/DeviceConfig.h"
 #include "targets/racetrack/isa/ProgramFile.h"
@@ -258,94 +258,43 @@ static double median(std::vector<double> v) {
 // One inference on each engine
 //===----------------------------------------------------------------------===//
 
-/// \returns the (flat) index along \p axis of element \p flat of \p shape.
-static int64_t axisIndex(llvm::ArrayRef<int64_t> shape, int64_t axis,
-                         int64_t flat) {
-  int64_t inner = 1;
-  for (size_t d = size_t(axis) + 1; d < shape.size(); ++d)
-    inner *= shape[d];
-  return (flat / inner) % shape[size_t(axis)];
-}
-
-/// The simulator side of a model: its tensor entries and host buffers.
+/// The simulator side of a model: the model and its host I/O.
 struct SimModel {
   const CompiledModel *model = nullptr;
-  const TensorEntry *input = nullptr;
-  std::vector<const TensorEntry *> outputs;
-  size_t numInputBufs = 0, numOutputBufs = 0;
+  sim::HostIOLayout layout;
 };
 
 static llvm::Expected<SimModel> makeSimModel(const CompiledModel &model,
                                              llvm::StringRef name) {
-  SimModel s;
-  s.model = &model;
-  for (const TensorEntry &t : model.tensors) {
-    if (t.role == TensorRole::Input) {
-      if (s.input)
-        return emitError(Location::inFile(name),
-                         "rtc-bench feeds one input; the program has more");
-      s.input = &t;
-      s.numInputBufs = std::max<size_t>(s.numInputBufs, t.hostBuffer + 1);
-    } else {
-      s.outputs.push_back(&t);
-      s.numOutputBufs = std::max<size_t>(s.numOutputBufs, t.hostBuffer + 1);
-    }
-  }
-  if (!s.input || !s.input->type.quant)
+  SimModel s{&model, sim::getHostIOLayout(model)};
+  if (s.layout.inputs.size() > 1)
+    return emitError(Location::inFile(name),
+                     "rtc-bench feeds one input; the program has more");
+  if (s.layout.inputs.empty() || !s.layout.inputs[0]->type.quant)
     return emitError(Location::inFile(name),
                      "the program has no quantized input tensor");
   return s;
 }
 
-/// One simulated inference, the same work rtrun does per input sample:
-/// fresh machine state, memory image, quantized input, run, dequantized
-/// outputs (appended to \p outputs, one vector per output entry).
+/// One simulated inference, the same work rtrun does per input sample
+/// (sim::runOnce, here in its three timed phases): fresh machine state,
+/// memory image, quantized input, run, dequantized outputs (stored in
+/// \p outputs, one vector per output entry).
 static llvm::Expected<sim::Stats>
 simulateOne(const SimModel &s, const DeviceConfig &cfg,
             llvm::ArrayRef<float> input,
             std::vector<std::vector<float>> &outputs, SimTimes &times,
             llvm::StringRef name) {
   Clock::time_point t0 = Clock::now();
-  auto state = sim::MachineState::create(cfg);
+  auto state = sim::prepareMachine(*s.model, cfg, s.layout, {input}, name);
   if (!state)
     return state.takeError();
-  if (auto err = state->loadMemoryImage(s.model->memory, name))
-    return err;
-  state->hostInputs.assign(s.numInputBufs, {});
-  state->hostOutputs.assign(s.numOutputBufs, {});
-  const TensorEntry &in = *s.input;
-  const QuantParams &q = *in.type.quant;
-  QuantRange range = getQuantRange(in.type.elemType, q.bits);
-  std::vector<int64_t> &words = state->hostInputs[in.hostBuffer];
-  words.resize(input.size());
-  for (size_t i = 0; i < input.size(); ++i) {
-    size_t p = q.axis < 0 ? 0 : size_t(axisIndex(in.type.shape, q.axis, i));
-    words[i] = quantizeValue(input[i], q.scales[p], q.zeroPoints[p], range);
-  }
-  for (const TensorEntry *o : s.outputs)
-    state->hostOutputs[o->hostBuffer].assign(size_t(o->type.getNumElements()),
-                                             0);
   Clock::time_point t1 = Clock::now();
   auto stats = sim::run(s.model->program, *state, cfg, s.model->layers, name);
   if (!stats)
     return stats.takeError();
   Clock::time_point t2 = Clock::now();
-  outputs.resize(s.outputs.size());
-  for (size_t k = 0; k < s.outputs.size(); ++k) {
-    const TensorEntry &o = *s.outputs[k];
-    const std::vector<int64_t> &w = state->hostOutputs[o.hostBuffer];
-    std::vector<float> &out = outputs[k];
-    out.clear();
-    for (size_t i = 0; i < w.size(); ++i) {
-      if (!o.type.quant) {
-        out.push_back(float(w[i]));
-        continue;
-      }
-      const QuantParams &oq = *o.type.quant;
-      size_t p = oq.axis < 0 ? 0 : size_t(axisIndex(o.type.shape, oq.axis, i));
-      out.push_back(dequantizeValue(w[i], oq.scales[p], oq.zeroPoints[p]));
-    }
-  }
+  outputs = sim::dequantizeHostOutputs(s.layout, *state);
   times.setup += std::chrono::duration<double>(t1 - t0).count();
   times.run += std::chrono::duration<double>(t2 - t1).count();
   times.readout += secondsSince(t2);
@@ -361,8 +310,8 @@ static bool sameOutputs(const SimModel &s, const Graph &golden,
                         int64_t image, llvm::StringRef model,
                         llvm::raw_ostream &os) {
   bool same = true;
-  for (size_t k = 0; k < s.outputs.size(); ++k) {
-    const std::string &name = s.outputs[k]->name;
+  for (size_t k = 0; k < s.layout.outputs.size(); ++k) {
+    const std::string &name = s.layout.outputs[k]->name;
     std::optional<size_t> g;
     for (size_t j = 0; j < golden.getOutputs().size(); ++j)
       if (golden.getValue(golden.getOutputs()[j]).name == name)

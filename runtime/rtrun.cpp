@@ -7,11 +7,8 @@
 // Loads an .rtbin (RtBin.h), checks it was compiled for the hardware config
 // given here (default, --config, --set; exactly as rtcc builds it), decodes
 // the program (ProgramFile.h) and runs it on the bit-exact simulator once
-// per input sample. Host I/O convention: each input tensor entry's f32
-// values are quantized with its QuantParams (quantizeValue, as the golden
-// `quantize` op) into host input buffer `hostBuffer`, row-major; each output
-// entry's host output buffer holds its quantized words row-major, which
-// rtrun dequantizes (dequantizeValue) into f32.
+// per input sample, with the host I/O convention of docs/isa.md
+// (runtime/sim/HostIO.h: quantized inputs, dequantized outputs).
 //
 // Prints the top-K classes per sample (a summary for batches), a per-layer
 // profile table and totals; --labels prints the accuracy; -o writes the
@@ -23,9 +20,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ir/Diagnostics.h"
-#include "ir/QuantMath.h"
 #include "ir/TensorFile.h"
-#include "runtime/sim/Simulator.h"
+#include "runtime/sim/HostIO.h"
 #include "targets/racetrack/isa/DeviceConfig.h"
 #include "targets/racetrack/isa/ProgramFile.h"
 #include "targets/racetrack/isa/RtBin.h"
@@ -51,7 +47,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-/// What main hands to the run: the decoded model and the per-sample inputs.
+/// What the run of every sample hands back to main.
 struct RunResult {
   /// outputs[o] holds N x numElements(o) dequantized values.
   std::vector<std::vector<float>> outputs;
@@ -63,45 +59,6 @@ llvm::Error fail(llvm::StringRef file, std::string msg) {
 }
 
 } // namespace
-
-/// \returns the (flat) index along \p axis of element \p flat of \p shape.
-static int64_t axisIndex(llvm::ArrayRef<int64_t> shape, int64_t axis,
-                         int64_t flat) {
-  int64_t inner = 1;
-  for (size_t d = size_t(axis) + 1; d < shape.size(); ++d)
-    inner *= shape[d];
-  return (flat / inner) % shape[size_t(axis)];
-}
-
-/// Quantizes \p values (one sample of \p entry) into host words.
-static std::vector<int64_t> quantizeSample(const TensorEntry &entry,
-                                           llvm::ArrayRef<float> values) {
-  const QuantParams &q = *entry.type.quant;
-  QuantRange range = getQuantRange(entry.type.elemType, q.bits);
-  std::vector<int64_t> words(values.size());
-  for (size_t i = 0; i < values.size(); ++i) {
-    size_t p = q.axis < 0 ? 0 : size_t(axisIndex(entry.type.shape, q.axis, i));
-    words[i] = quantizeValue(values[i], q.scales[p], q.zeroPoints[p], range);
-  }
-  return words;
-}
-
-/// Dequantizes the host words of one output sample (plain conversion when
-/// the output has no quantization parameters).
-static void dequantizeSample(const TensorEntry &entry,
-                             llvm::ArrayRef<int64_t> words,
-                             std::vector<float> &out) {
-  const std::optional<QuantParams> &q = entry.type.quant;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (!q) {
-      out.push_back(float(words[i]));
-      continue;
-    }
-    size_t p =
-        q->axis < 0 ? 0 : size_t(axisIndex(entry.type.shape, q->axis, i));
-    out.push_back(dequantizeValue(words[i], q->scales[p], q->zeroPoints[p]));
-  }
-}
 
 /// \returns \p shape spelled "1x3x4" ("scalar" for rank 0).
 static std::string shapeStr(llvm::ArrayRef<int64_t> shape) {
@@ -161,45 +118,27 @@ static llvm::Expected<std::vector<float>> readInput(llvm::StringRef path,
   return values;
 }
 
-/// Runs every sample of \p input (one model input) through \p model.
+/// Runs every sample of \p input (one model input) through \p model, each
+/// on a fresh machine (sim::runOnce).
 static llvm::Expected<RunResult>
 runSamples(const CompiledModel &model, const DeviceConfig &cfg,
            const TensorEntry &inEntry, llvm::ArrayRef<float> input,
            int64_t numSamples, llvm::StringRef fileName) {
   RunResult result;
-  size_t numInputBufs = 0, numOutputBufs = 0;
-  for (const TensorEntry &t : model.tensors)
-    (t.role == TensorRole::Input ? numInputBufs : numOutputBufs) =
-        std::max<size_t>(t.role == TensorRole::Input ? numInputBufs
-                                                     : numOutputBufs,
-                         t.hostBuffer + 1);
-  int64_t sampleSize = inEntry.type.getNumElements();
-  std::vector<const TensorEntry *> outputs;
-  for (const TensorEntry &t : model.tensors)
-    if (t.role == TensorRole::Output)
-      outputs.push_back(&t);
-  result.outputs.resize(outputs.size());
+  size_t sampleSize = size_t(inEntry.type.getNumElements());
   for (int64_t n = 0; n < numSamples; ++n) {
-    auto state = sim::MachineState::create(cfg);
-    if (!state)
-      return state.takeError();
-    if (auto err = state->loadMemoryImage(model.memory, fileName))
-      return err;
-    state->hostInputs.assign(numInputBufs, {});
-    state->hostOutputs.assign(numOutputBufs, {});
-    state->hostInputs[inEntry.hostBuffer] = quantizeSample(
-        inEntry, input.slice(size_t(n * sampleSize), size_t(sampleSize)));
-    for (const TensorEntry *o : outputs)
-      state->hostOutputs[o->hostBuffer].assign(size_t(o->type.getNumElements()),
-                                               0);
-    auto stats = sim::run(model.program, *state, cfg, model.layers, fileName);
-    if (!stats)
-      return stats.takeError();
-    if (n == 0)
-      result.stats = std::move(*stats);
-    for (size_t i = 0; i < outputs.size(); ++i)
-      dequantizeSample(*outputs[i], state->hostOutputs[outputs[i]->hostBuffer],
-                       result.outputs[i]);
+    llvm::ArrayRef<float> sample =
+        input.slice(size_t(n) * sampleSize, sampleSize);
+    auto run = sim::runOnce(model, cfg, {sample}, fileName);
+    if (!run)
+      return run.takeError();
+    if (n == 0) {
+      result.stats = std::move(run->stats);
+      result.outputs.resize(run->outputs.size());
+    }
+    for (size_t i = 0; i < run->outputs.size(); ++i)
+      result.outputs[i].insert(result.outputs[i].end(), run->outputs[i].begin(),
+                               run->outputs[i].end());
   }
   return result;
 }
@@ -489,17 +428,12 @@ int main(int argc, char **argv) {
   if (!model)
     return report(model.takeError());
 
-  const TensorEntry *inEntry = nullptr;
-  unsigned numInputs = 0;
-  for (const TensorEntry &t : model->tensors)
-    if (t.role == TensorRole::Input) {
-      inEntry = &t;
-      ++numInputs;
-    }
-  if (numInputs != 1)
+  sim::HostIOLayout layout = sim::getHostIOLayout(*model);
+  if (layout.inputs.size() != 1)
     return report(fail(modelOpt, fmt::format("model has {} inputs; rtrun "
                                              "feeds exactly one",
-                                             numInputs)));
+                                             layout.inputs.size())));
+  const TensorEntry *inEntry = layout.inputs[0];
   if (!inEntry->type.quant)
     return report(fail(modelOpt, fmt::format("model input '{}' has no "
                                              "quantization parameters",
@@ -522,10 +456,7 @@ int main(int argc, char **argv) {
   if (!result)
     return report(result.takeError());
 
-  std::vector<const TensorEntry *> outputs;
-  for (const TensorEntry &t : model->tensors)
-    if (t.role == TensorRole::Output)
-      outputs.push_back(&t);
+  const std::vector<const TensorEntry *> &outputs = layout.outputs;
   llvm::raw_ostream &os = llvm::outs();
   for (size_t i = 0; i < outputs.size(); ++i)
     printPredictions(os, *outputs[i], result->outputs[i], numSamples, topOpt);

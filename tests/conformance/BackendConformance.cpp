@@ -13,8 +13,8 @@
 // rtcc's default pipeline at 8 bits, calibrated on input_0 (as
 // `rtcc --calib`); the golden outputs are interpret() of the quantized
 // graph on input_0; then per config: lowerToRacetrack, packRtBin (program
-// verifier, encoding) and unpackRtBin, the simulator with the host I/O
-// convention of rtrun (docs/isa.md), and a bytewise comparison.
+// verifier, encoding) and unpackRtBin, the simulator with rtrun's host I/O
+// (sim::runOnce, runtime/sim/HostIO.h), and a bytewise comparison.
 //
 // A case or config is SKIPPED for a reason printed with it: the frontend
 // cannot import the model (unsupported op, opset, feature), the quantizer
@@ -30,19 +30,17 @@
 #include "ir/Diagnostics.h"
 #include "ir/Graph.h"
 #include "ir/Printer.h"
-#include "ir/QuantMath.h"
-#include "ir/TensorFile.h"
 #include "ir/reference/Interpreter.h"
 #include "passes/PassManager.h"
 #include "passes/Pipelines.h"
-#include "runtime/sim/Simulator.h"
+#include "runtime/sim/HostIO.h"
 #include "targets/racetrack/isa/DeviceConfig.h"
 #include "targets/racetrack/isa/ProgramFile.h"
 #include "targets/racetrack/lower/Lowering.h"
+#include "tests/conformance/ConformanceUtil.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -54,6 +52,7 @@
 #include <map>
 
 using namespace rtc;
+using namespace rtc::conformance;
 using namespace rtc::racetrack;
 namespace cl = llvm::cl;
 
@@ -83,8 +82,6 @@ static const char *const selectedOps[] = {"Conv",         "Gemm",
                                           "GlobalMaxPool"};
 
 namespace {
-enum class Status { Pass, Fail, Skip };
-
 /// One hardware config the cases are compiled for.
 struct NamedConfig {
   std::string name; ///< "A", "B", ...
@@ -107,38 +104,6 @@ struct CaseResult {
   std::vector<ConfigResult> perConfig;
 };
 } // namespace
-
-static llvm::StringRef statusName(Status s) {
-  switch (s) {
-  case Status::Pass:
-    return "PASS";
-  case Status::Fail:
-    return "FAIL";
-  case Status::Skip:
-    return "SKIP";
-  }
-  return "?";
-}
-
-/// Renders every error in \p err on one line, separated by "; ". With
-/// \p dropLocations, each message loses its "file: node ... : error: "
-/// prefix (a node test has one node; the case name says which model).
-static std::string errorText(llvm::Error err, bool dropLocations = false) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  renderErrors(std::move(err), os, "");
-  os.flush();
-  llvm::StringRef trimmed = llvm::StringRef(text).rtrim();
-  llvm::SmallVector<llvm::StringRef, 4> lines;
-  trimmed.split(lines, '\n');
-  if (dropLocations)
-    for (llvm::StringRef &line : lines) {
-      size_t pos = line.find("error: ");
-      if (pos != llvm::StringRef::npos)
-        line = line.drop_front(pos + 7);
-    }
-  return llvm::join(lines, "; ");
-}
 
 /// The configs every case is compiled for: the default (A), more ports and
 /// an odd track count, i.e. other lanes per row (B), one port (C).
@@ -166,61 +131,16 @@ static llvm::Expected<std::vector<NamedConfig>> makeConfigs() {
   return out;
 }
 
-/// Reads test_data_set_0/<prefix>_<i>.pb for i = 0, 1, ... until one is
-/// missing.
-static llvm::Expected<std::vector<Tensor>> readTensors(llvm::StringRef dataDir,
-                                                       llvm::StringRef prefix) {
-  std::vector<Tensor> tensors;
-  for (unsigned i = 0;; ++i) {
-    llvm::SmallString<256> path(dataDir);
-    llvm::sys::path::append(path, fmt::format("{}_{}.pb", prefix.str(), i));
-    if (!llvm::sys::fs::exists(path))
-      return tensors;
-    auto nt = readTensorFile(path, nullptr);
-    if (!nt)
-      return nt.takeError();
-    tensors.push_back(std::move(nt->tensor));
-  }
-}
-
 /// \returns the frontend's reason to skip \p s, or "".
 static std::string frontendSkip(const onnx::ModelSummary &s) {
-  std::vector<std::string> unsupported;
-  for (const std::string &op : s.opTypes)
-    if (!onnx::isSupportedOpType(op))
-      unsupported.push_back(op);
+  std::vector<std::string> unsupported = getUnsupportedOpTypes(s);
   if (!unsupported.empty())
     return "frontend: unsupported op " + llvm::join(unsupported, ", ");
-  if (s.opset < onnx::minSupportedOpset || s.opset > onnx::maxSupportedOpset)
-    return fmt::format("frontend: opset {} outside the supported range {}-{}",
-                       s.opset, onnx::minSupportedOpset,
-                       onnx::maxSupportedOpset);
+  if (std::string opset = getOpsetProblem(s); !opset.empty())
+    return "frontend: " + opset;
   if (!s.unsupportedFeatures.empty())
     return "frontend: " + llvm::join(s.unsupportedFeatures, ", ");
   return "";
-}
-
-/// \returns the (flat) index along \p axis of element \p flat of \p shape.
-static int64_t axisIndex(llvm::ArrayRef<int64_t> shape, int64_t axis,
-                         int64_t flat) {
-  int64_t inner = 1;
-  for (size_t d = size_t(axis) + 1; d < shape.size(); ++d)
-    inner *= shape[d];
-  return (flat / inner) % shape[size_t(axis)];
-}
-
-/// The quantized f32 value \p x as the host does it (rtrun, docs/isa.md).
-static std::vector<int64_t> quantizeHost(const TensorEntry &e,
-                                         const Tensor &x) {
-  const QuantParams &q = *e.type.quant;
-  QuantRange range = getQuantRange(e.type.elemType, q.bits);
-  std::vector<int64_t> words(size_t(x.getNumElements()));
-  for (size_t i = 0; i < words.size(); ++i) {
-    size_t p = q.axis < 0 ? 0 : size_t(axisIndex(e.type.shape, q.axis, i));
-    words[i] = quantizeValue(float(x.getAsDouble(int64_t(i))), q.scales[p],
-                             q.zeroPoints[p], range);
-  }
-  return words;
 }
 
 /// Compiles \p g for \p nc, runs it on \p input and compares with
@@ -254,57 +174,37 @@ static ConfigResult runConfig(const Graph &g, const NamedConfig &nc,
     return failWith(Status::Fail, "the .rtbin does not round-trip");
   r.numInsns = model->program.insns.size();
 
-  const TensorEntry *inEntry = nullptr;
-  std::vector<const TensorEntry *> outEntries;
-  size_t numIn = 0, numOut = 0;
-  for (const TensorEntry &t : model->tensors) {
-    if (t.role == TensorRole::Input) {
-      inEntry = &t;
-      numIn = std::max<size_t>(numIn, t.hostBuffer + 1);
-    } else {
-      outEntries.push_back(&t);
-      numOut = std::max<size_t>(numOut, t.hostBuffer + 1);
-    }
-  }
-  if (!inEntry || outEntries.size() != golden.size())
+  sim::HostIOLayout layout = sim::getHostIOLayout(*model);
+  if (layout.inputs.size() != 1 || layout.outputs.size() != golden.size())
     return failWith(Status::Fail,
-                    fmt::format("the model has {} outputs, the golden {}",
-                                outEntries.size(), golden.size()));
-  auto state = sim::MachineState::create(nc.cfg);
-  if (!state)
-    return failWith(Status::Fail, errorText(state.takeError()));
-  if (auto err = state->loadMemoryImage(model->memory, name))
-    return failWith(Status::Fail, errorText(std::move(err)));
-  state->hostInputs.assign(numIn, {});
-  state->hostOutputs.assign(numOut, {});
-  state->hostInputs[inEntry->hostBuffer] = quantizeHost(*inEntry, input);
-  for (const TensorEntry *o : outEntries)
-    state->hostOutputs[o->hostBuffer].assign(size_t(o->type.getNumElements()),
-                                             0);
-  auto stats = sim::run(model->program, *state, nc.cfg, model->layers, name);
-  if (!stats)
-    return failWith(Status::Fail, "simulator: " + errorText(stats.takeError()));
+                    fmt::format("the model has {} inputs and {} outputs, the "
+                                "golden model 1 and {}",
+                                layout.inputs.size(), layout.outputs.size(),
+                                golden.size()));
+  std::vector<float> x(size_t(input.getNumElements()));
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = float(input.getAsDouble(int64_t(i)));
+  auto run = sim::runOnce(*model, nc.cfg, {x}, name);
+  if (!run)
+    return failWith(Status::Fail, "simulator: " + errorText(run.takeError()));
 
-  for (size_t i = 0; i < outEntries.size(); ++i) {
-    const TensorEntry &o = *outEntries[i];
+  for (size_t i = 0; i < layout.outputs.size(); ++i) {
+    const TensorEntry &o = *layout.outputs[i];
     const Tensor &want = golden[i];
-    const std::vector<int64_t> &words = state->hostOutputs[o.hostBuffer];
+    llvm::ArrayRef<int64_t> words = run->outputWords[i];
+    llvm::ArrayRef<float> got = run->outputs[i];
     if (want.getElemType() != DType::F32 ||
         int64_t(words.size()) != want.getNumElements() || !o.type.quant)
       return failWith(Status::Fail,
                       fmt::format("output {}: golden {} vs device {}", i,
                                   want.getType().str(), o.type.str()));
     llvm::ArrayRef<float> wv = want.getData<float>();
-    const QuantParams &q = *o.type.quant;
-    for (size_t k = 0; k < words.size(); ++k) {
-      size_t p = q.axis < 0 ? 0 : size_t(axisIndex(o.type.shape, q.axis, k));
-      float got = dequantizeValue(words[k], q.scales[p], q.zeroPoints[p]);
-      if (std::memcmp(&got, &wv[k], sizeof(float)) != 0)
+    for (size_t k = 0; k < words.size(); ++k)
+      if (std::memcmp(&got[k], &wv[k], sizeof(float)) != 0)
         return failWith(Status::Fail,
                         fmt::format("output {} differs first at flat index "
                                     "{}: golden {}, device {} (word {})",
-                                    i, k, wv[k], got, words[k]));
-    }
+                                    i, k, wv[k], got[k], words[k]));
   }
   return r;
 }
@@ -353,8 +253,7 @@ static CaseResult runCase(llvm::StringRef dir, std::string name,
     r.common = ConfigResult{s, std::move(reason)};
     return r;
   };
-  llvm::SmallString<256> modelPath(dir);
-  llvm::sys::path::append(modelPath, "model.onnx");
+  std::string modelPath = getModelPath(dir);
   auto summary = onnx::summarizeModelFile(modelPath);
   if (!summary)
     return common(Status::Fail, "summary: " + errorText(summary.takeError()));
@@ -362,8 +261,7 @@ static CaseResult runCase(llvm::StringRef dir, std::string name,
   if (!skip.empty())
     return common(Status::Skip, skip);
 
-  llvm::SmallString<256> dataDir(dir);
-  llvm::sys::path::append(dataDir, "test_data_set_0");
+  std::string dataDir = getDataDir(dir);
   auto inputs = readTensors(dataDir, "input");
   if (!inputs)
     return common(Status::Fail,
@@ -438,9 +336,7 @@ static CaseResult runCase(llvm::StringRef dir, std::string name,
 
 /// \returns true if the model at \p dir uses one of the selected ops.
 static bool isSelected(llvm::StringRef dir) {
-  llvm::SmallString<256> modelPath(dir);
-  llvm::sys::path::append(modelPath, "model.onnx");
-  auto summary = onnx::summarizeModelFile(modelPath);
+  auto summary = onnx::summarizeModelFile(getModelPath(dir));
   if (!summary) {
     llvm::consumeError(summary.takeError());
     return true; // unreadable: let runCase report it
@@ -450,38 +346,6 @@ static bool isSelected(llvm::StringRef dir) {
       if (op == sel)
         return true;
   return false;
-}
-
-/// Case directories under \p root (or \p root itself), sorted.
-static std::vector<std::string> findCases(llvm::StringRef root) {
-  std::vector<std::string> cases;
-  llvm::SmallString<256> model(root);
-  llvm::sys::path::append(model, "model.onnx");
-  if (llvm::sys::fs::exists(model))
-    return {root.str()};
-  std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(root, ec), end; it != end && !ec;
-       it.increment(ec)) {
-    llvm::SmallString<256> m(it->path());
-    llvm::sys::path::append(m, "model.onnx");
-    if (llvm::sys::fs::exists(m))
-      cases.push_back(it->path());
-  }
-  llvm::sort(cases);
-  return cases;
-}
-
-static std::string escapeMarkdown(llvm::StringRef s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
 }
 
 /// The result of \p r for config \p i.
@@ -575,47 +439,40 @@ int main(int argc, char **argv) {
     return 2;
   }
 
+  std::vector<std::string> roots(rootsOpt.begin(), rootsOpt.end());
+  auto cases = findCases(roots, filterOpt);
+  if (!cases) {
+    renderErrors(cases.takeError(), llvm::errs(), "rtc-backend-conformance");
+    return 2;
+  }
   std::vector<CaseResult> results;
   std::vector<std::map<Status, unsigned>> totals(configs->size());
   for (auto &t : totals)
     t = {{Status::Pass, 0}, {Status::Fail, 0}, {Status::Skip, 0}};
-  for (const std::string &root : rootsOpt) {
-    if (!llvm::sys::fs::is_directory(root)) {
-      llvm::errs() << "rtc-backend-conformance: error: '" << root
-                   << "' is not a directory\n";
-      return 2;
-    }
-    std::string suite =
-        llvm::sys::path::filename(llvm::StringRef(root).rtrim('/')).str();
-    for (const std::string &dir : findCases(root)) {
-      std::string name = suite + "/" + llvm::sys::path::filename(dir).str();
-      if (!filterOpt.empty() && name.find(filterOpt) == std::string::npos)
+  for (const TestCase &tc : *cases) {
+    if (!isSelected(tc.dir))
+      continue;
+    CaseResult r = runCase(tc.dir, tc.name, *configs);
+    std::vector<std::string> allNames;
+    for (size_t i = 0; i < configs->size(); ++i) {
+      const ConfigResult &c = resultFor(r, i);
+      ++totals[i][c.status];
+      allNames.push_back((*configs)[i].name);
+      if (r.common || (c.status == Status::Pass && !verboseOpt))
         continue;
-      if (!isSelected(dir))
-        continue;
-      CaseResult r = runCase(dir, name, *configs);
-      std::vector<std::string> allNames;
-      for (size_t i = 0; i < configs->size(); ++i) {
-        const ConfigResult &c = resultFor(r, i);
-        ++totals[i][c.status];
-        allNames.push_back((*configs)[i].name);
-        if (r.common || (c.status == Status::Pass && !verboseOpt))
-          continue;
-        // Skips are always printed: the list must be visible in the log.
-        std::string why =
-            c.status == Status::Pass
-                ? fmt::format("{} instructions; {}", c.numInsns, r.goldenNote)
-                : c.reason;
-        llvm::outs() << statusName(c.status) << " [" << (*configs)[i].name
-                     << "] " << r.name << (why.empty() ? "" : ": ") << why
-                     << "\n";
-      }
-      if (r.common)
-        llvm::outs() << statusName(r.common->status) << " ["
-                     << llvm::join(allNames, ",") << "] " << r.name << ": "
-                     << r.common->reason << "\n";
-      results.push_back(std::move(r));
+      // Skips are always printed: the list must be visible in the log.
+      std::string why =
+          c.status == Status::Pass
+              ? fmt::format("{} instructions; {}", c.numInsns, r.goldenNote)
+              : c.reason;
+      llvm::outs() << statusName(c.status) << " [" << (*configs)[i].name << "] "
+                   << r.name << (why.empty() ? "" : ": ") << why << "\n";
     }
+    if (r.common)
+      llvm::outs() << statusName(r.common->status) << " ["
+                   << llvm::join(allNames, ",") << "] " << r.name << ": "
+                   << r.common->reason << "\n";
+    results.push_back(std::move(r));
   }
   unsigned failed = 0;
   for (size_t i = 0; i < configs->size(); ++i) {
@@ -625,15 +482,12 @@ int main(int argc, char **argv) {
         totals[i][Status::Fail], totals[i][Status::Skip]);
     failed += totals[i][Status::Fail];
   }
-  if (!summaryOpt.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(summaryOpt, ec, llvm::sys::fs::OF_Text);
-    if (ec) {
-      llvm::errs() << "rtc-backend-conformance: error: cannot write '"
-                   << summaryOpt << "': " << ec.message() << "\n";
+  if (!summaryOpt.empty())
+    if (auto err = writeTextFile(summaryOpt, [&](llvm::raw_ostream &os) {
+          writeSummary(os, results, *configs, totals);
+        })) {
+      renderErrors(std::move(err), llvm::errs(), "rtc-backend-conformance");
       return 2;
     }
-    writeSummary(os, results, *configs, totals);
-  }
   return failed ? 1 : 0;
 }

@@ -16,21 +16,22 @@
 #include "compiler/onnx/OnnxImporter.h"
 #include "ir/Diagnostics.h"
 #include "ir/Graph.h"
-#include "ir/TensorFile.h"
 #include "ir/reference/Interpreter.h"
+#include "tests/conformance/ConformanceUtil.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 
 using namespace rtc;
+using namespace rtc::conformance;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory category("rtc-conformance options");
@@ -54,8 +55,6 @@ constexpr double relTolerance = 1e-4;
 constexpr double absTolerance = 1e-5;
 
 namespace {
-enum class Status { Pass, Fail, Skip };
-
 struct CaseResult {
   std::string name; ///< "<suite>/<case>", e.g. "node/test_add".
   Status status = Status::Pass;
@@ -63,44 +62,16 @@ struct CaseResult {
 };
 } // namespace
 
-static llvm::StringRef statusName(Status s) {
-  switch (s) {
-  case Status::Pass:
-    return "PASS";
-  case Status::Fail:
-    return "FAIL";
-  case Status::Skip:
-    return "SKIP";
-  }
-  return "?";
-}
-
-/// Renders every error in \p err on one line, separated by "; ".
-static std::string errorText(llvm::Error err) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  renderErrors(std::move(err), os, "");
-  os.flush();
-  llvm::StringRef trimmed = llvm::StringRef(text).rtrim();
-  llvm::SmallVector<llvm::StringRef, 4> lines;
-  trimmed.split(lines, '\n');
-  return llvm::join(lines, "; ");
-}
-
 /// The pre-run skip decision: \returns the reason, or "" to run the case.
 /// This is the complete list of reasons a case may be skipped.
 static std::string decideSkip(const onnx::ModelSummary &s) {
   // 1. Operators the importer does not support.
-  std::vector<std::string> unsupported;
-  for (const std::string &op : s.opTypes)
-    if (!onnx::isSupportedOpType(op))
-      unsupported.push_back(op);
+  std::vector<std::string> unsupported = getUnsupportedOpTypes(s);
   if (!unsupported.empty())
     return "unsupported op: " + llvm::join(unsupported, ", ");
   // 2. Opsets outside the supported range (7-17).
-  if (s.opset < onnx::minSupportedOpset || s.opset > onnx::maxSupportedOpset)
-    return fmt::format("opset {} outside the supported range {}-{}", s.opset,
-                       onnx::minSupportedOpset, onnx::maxSupportedOpset);
+  if (std::string opset = getOpsetProblem(s); !opset.empty())
+    return opset;
   // 3. Uses of supported ops outside the inference-only foundation scope:
   //    training-mode BatchNormalization/Dropout, MaxPool Indices, Dropout
   //    mask, non-tensor values, element types the IR cannot hold.
@@ -151,23 +122,6 @@ static std::string compareTensors(const Tensor &got, const Tensor &expected) {
                      worst);
 }
 
-/// Reads test_data_set_0/<prefix>_<i>.pb for i = 0, 1, ... until one is
-/// missing.
-static llvm::Expected<std::vector<Tensor>> readTensors(llvm::StringRef dataDir,
-                                                       llvm::StringRef prefix) {
-  std::vector<Tensor> tensors;
-  for (unsigned i = 0;; ++i) {
-    llvm::SmallString<256> path(dataDir);
-    llvm::sys::path::append(path, fmt::format("{}_{}.pb", prefix.str(), i));
-    if (!llvm::sys::fs::exists(path))
-      return tensors;
-    auto nt = readTensorFile(path, nullptr);
-    if (!nt)
-      return nt.takeError();
-    tensors.push_back(std::move(nt->tensor));
-  }
-}
-
 /// Runs one case directory; never aborts.
 static CaseResult runCase(llvm::StringRef dir, std::string name) {
   CaseResult r;
@@ -177,8 +131,7 @@ static CaseResult runCase(llvm::StringRef dir, std::string name) {
     r.reason = std::move(reason);
     return r;
   };
-  llvm::SmallString<256> modelPath(dir);
-  llvm::sys::path::append(modelPath, "model.onnx");
+  std::string modelPath = getModelPath(dir);
   auto summary = onnx::summarizeModelFile(modelPath);
   if (!summary)
     return fail("summary: " + errorText(summary.takeError()));
@@ -189,8 +142,7 @@ static CaseResult runCase(llvm::StringRef dir, std::string name) {
     return r;
   }
 
-  llvm::SmallString<256> dataDir(dir);
-  llvm::sys::path::append(dataDir, "test_data_set_0");
+  std::string dataDir = getDataDir(dir);
   auto inputs = readTensors(dataDir, "input");
   if (!inputs)
     return fail("reading inputs: " + errorText(inputs.takeError()));
@@ -242,38 +194,6 @@ static CaseResult runCase(llvm::StringRef dir, std::string name) {
   return r;
 }
 
-/// Case directories under \p root (or \p root itself), sorted.
-static std::vector<std::string> findCases(llvm::StringRef root) {
-  std::vector<std::string> cases;
-  llvm::SmallString<256> model(root);
-  llvm::sys::path::append(model, "model.onnx");
-  if (llvm::sys::fs::exists(model))
-    return {root.str()};
-  std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(root, ec), end; it != end && !ec;
-       it.increment(ec)) {
-    llvm::SmallString<256> m(it->path());
-    llvm::sys::path::append(m, "model.onnx");
-    if (llvm::sys::fs::exists(m))
-      cases.push_back(it->path());
-  }
-  llvm::sort(cases);
-  return cases;
-}
-
-static std::string escapeMarkdown(llvm::StringRef s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
-}
-
 static void writeSummary(llvm::raw_ostream &os,
                          llvm::ArrayRef<CaseResult> results,
                          const std::map<Status, unsigned> &totals) {
@@ -323,41 +243,32 @@ int main(int argc, char **argv) {
                                    &llvm::errs()))
     return 2;
 
+  std::vector<std::string> roots(rootsOpt.begin(), rootsOpt.end());
+  auto cases = findCases(roots, filterOpt);
+  if (!cases) {
+    renderErrors(cases.takeError(), llvm::errs(), "rtc-conformance");
+    return 2;
+  }
   std::vector<CaseResult> results;
   std::map<Status, unsigned> totals = {
       {Status::Pass, 0}, {Status::Fail, 0}, {Status::Skip, 0}};
-  for (const std::string &root : rootsOpt) {
-    if (!llvm::sys::fs::is_directory(root)) {
-      llvm::errs() << "rtc-conformance: error: '" << root
-                   << "' is not a directory\n";
-      return 2;
-    }
-    std::string suite =
-        llvm::sys::path::filename(llvm::StringRef(root).rtrim('/')).str();
-    for (const std::string &dir : findCases(root)) {
-      std::string name = suite + "/" + llvm::sys::path::filename(dir).str();
-      if (!filterOpt.empty() && name.find(filterOpt) == std::string::npos)
-        continue;
-      CaseResult r = runCase(dir, name);
-      ++totals[r.status];
-      if (r.status == Status::Fail || verboseOpt)
-        llvm::outs() << statusName(r.status) << " " << r.name
-                     << (r.reason.empty() ? "" : ": ") << r.reason << "\n";
-      results.push_back(std::move(r));
-    }
+  for (const TestCase &c : *cases) {
+    CaseResult r = runCase(c.dir, c.name);
+    ++totals[r.status];
+    if (r.status == Status::Fail || verboseOpt)
+      llvm::outs() << statusName(r.status) << " " << r.name
+                   << (r.reason.empty() ? "" : ": ") << r.reason << "\n";
+    results.push_back(std::move(r));
   }
   llvm::outs() << fmt::format("conformance: {} passed, {} failed, {} skipped\n",
                               totals[Status::Pass], totals[Status::Fail],
                               totals[Status::Skip]);
-  if (!summaryOpt.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(summaryOpt, ec, llvm::sys::fs::OF_Text);
-    if (ec) {
-      llvm::errs() << "rtc-conformance: error: cannot write '" << summaryOpt
-                   << "': " << ec.message() << "\n";
+  if (!summaryOpt.empty())
+    if (auto err = writeTextFile(summaryOpt, [&](llvm::raw_ostream &os) {
+          writeSummary(os, results, totals);
+        })) {
+      renderErrors(std::move(err), llvm::errs(), "rtc-conformance");
       return 2;
     }
-    writeSummary(os, results, totals);
-  }
   return totals[Status::Fail] ? 1 : 0;
 }

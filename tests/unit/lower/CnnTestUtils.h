@@ -1,9 +1,10 @@
 //===- tests/unit/lower/CnnTestUtils.h - Quantized test graphs -*- C++ -*-===//
 //
-// Shared by the lowering tests: builds small quantized graphs in C++ (qconv
-// 1-D/2-D, pools, qadd, qmatmul) with seeded random weights, lowers them,
-// runs them on the bit-exact simulator and compares every output word with
-// the integer golden model (interpret()).
+// Shared by the lowering tests: error text, quantization parameters and
+// test devices; builds small quantized graphs in C++ (qconv 1-D/2-D, pools,
+// qadd, qmatmul) with seeded random weights, lowers them, runs them on the
+// bit-exact simulator (sim::runOnce, the host I/O of rtrun) and compares
+// every output word with the integer golden model (interpret()).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -14,7 +15,7 @@
 #include "ir/Diagnostics.h"
 #include "ir/QuantMath.h"
 #include "ir/reference/Interpreter.h"
-#include "runtime/sim/Simulator.h"
+#include "runtime/sim/HostIO.h"
 #include "targets/racetrack/isa/ProgramFile.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -46,15 +47,83 @@ inline QuantParams perTensor(float scale, int64_t zp, unsigned bits) {
   return q;
 }
 
-/// A test device: \p tracks x \p domains with \p ports, 1024 MUs.
-inline DeviceConfig makeConfig(int64_t tracks, int64_t domains, int64_t ports) {
+/// A test device: \p tracks x \p domains with \p ports, one bank of
+/// \p mus MUs.
+inline DeviceConfig makeConfig(int64_t tracks, int64_t domains, int64_t ports,
+                               int64_t mus = 1024) {
   DeviceConfig cfg = getDefaultConfig();
   cfg.tracksPerMu = tracks;
   cfg.domainsPerTrack = domains;
   cfg.portsPerTrack = ports;
-  cfg.musPerBank = 1024;
+  cfg.musPerBank = mus;
   cfg.banks = 1;
   return cfg;
+}
+
+/// \p n input values uniform in [-1.2, 1.2], seeded with \p seed.
+inline std::vector<float> randomInput(int64_t n, unsigned seed) {
+  std::mt19937 rng(seed * 7919u + 1);
+  std::uniform_real_distribution<float> xd(-1.2f, 1.2f);
+  std::vector<float> xs(static_cast<size_t>(n));
+  for (auto &v : xs)
+    v = xd(rng);
+  return xs;
+}
+
+/// Random symmetric i8 weights of \p shape drawn from \p rng, \p bits wide,
+/// per channel along \p axis (scales 0.01, zero points 0).
+inline Tensor randomWeights(std::mt19937 &rng, std::vector<int64_t> shape,
+                            int64_t axis, unsigned bits) {
+  QuantRange wRange = getQuantRange(DType::I8, bits);
+  std::uniform_int_distribution<int64_t> wd(wRange.min, wRange.max);
+  int64_t total = 1;
+  for (int64_t d : shape)
+    total *= d;
+  std::vector<int8_t> wv(static_cast<size_t>(total));
+  for (auto &v : wv)
+    v = int8_t(wd(rng));
+  Tensor w = Tensor::fromValues<int8_t>(shape, wv);
+  TensorType wt = w.getType();
+  QuantParams wq;
+  wq.scales.assign(size_t(shape[size_t(axis)]), 0.01f);
+  wq.zeroPoints.assign(size_t(shape[size_t(axis)]), 0);
+  wq.axis = axis;
+  wq.bits = bits == 8 ? 0 : bits;
+  wt.quant = wq;
+  w.setType(wt);
+  return w;
+}
+
+/// \p n random int32 biases in [-300, 300] drawn from \p rng.
+inline Tensor randomBias(std::mt19937 &rng, int64_t n) {
+  std::uniform_int_distribution<int32_t> bd(-300, 300);
+  std::vector<int32_t> bv(static_cast<size_t>(n));
+  for (auto &v : bv)
+    v = bd(rng);
+  return Tensor::fromValues<int32_t>({n}, bv);
+}
+
+/// Requantization to \p outType (scale 0.05, zero point \p zp, \p bits)
+/// with \p n per-channel multipliers drawn from \p rng, scaled so that an
+/// accumulator of standard deviation \p accStd spreads over about
+/// 1 / \p spread of the output range (times a random 0.5..1.5).
+inline RequantAttrs randomRequant(std::mt19937 &rng, DType outType, int64_t zp,
+                                  unsigned bits, int64_t n, double accStd,
+                                  double spread) {
+  QuantRange oRange = getQuantRange(outType, bits);
+  RequantAttrs ra;
+  ra.outType = outType;
+  ra.outQuant = perTensor(0.05f, zp, bits);
+  std::uniform_real_distribution<double> md(0.5, 1.5);
+  for (int64_t i = 0; i < n; ++i) {
+    FixedPointMultiplier fm = quantizeMultiplier(
+        md(rng) * double(oRange.max - oRange.min) / (spread * accStd));
+    ra.multipliers.push_back(fm.multiplier);
+    ra.shifts.push_back(fm.shift);
+  }
+  ra.clampMin = oRange.min;
+  ra.clampMax = oRange.max;
+  return ra;
 }
 
 /// Builds quantized graphs with seeded random weights: one f32 input, its
@@ -99,50 +168,18 @@ struct CnnBuilder {
     QuantRange wRange = getQuantRange(DType::I8, bits);
     double accStd = std::sqrt(double(k)) * double(oRange.max - oRange.min) *
                     double(wRange.max) / 4.0;
-    RequantAttrs ra;
-    ra.outType = outType;
-    ra.outQuant = perTensor(0.05f, outType == DType::I8 ? -1 : 2, bits);
-    std::uniform_real_distribution<double> md(0.5, 1.5);
-    for (int64_t i = 0; i < n; ++i) {
-      FixedPointMultiplier fm = quantizeMultiplier(
-          md(rng) * double(oRange.max - oRange.min) / (3.0 * accStd));
-      ra.multipliers.push_back(fm.multiplier);
-      ra.shifts.push_back(fm.shift);
-    }
-    ra.clampMin = oRange.min;
-    ra.clampMax = oRange.max;
-    return ra;
+    return randomRequant(rng, outType, outType == DType::I8 ? -1 : 2, bits, n,
+                         accStd, 3.0);
   }
 
   /// Random symmetric i8 weights of \p shape, per channel along \p axis.
   ValueId weights(std::vector<int64_t> shape, int64_t axis) {
-    QuantRange wRange = getQuantRange(DType::I8, bits);
-    std::uniform_int_distribution<int64_t> wd(wRange.min, wRange.max);
-    int64_t total = 1;
-    for (int64_t d : shape)
-      total *= d;
-    std::vector<int8_t> wv(static_cast<size_t>(total));
-    for (auto &v : wv)
-      v = int8_t(wd(rng));
-    Tensor w = Tensor::fromValues<int8_t>(shape, wv);
-    TensorType wt = w.getType();
-    QuantParams wq;
-    wq.scales.assign(size_t(shape[size_t(axis)]), 0.01f);
-    wq.zeroPoints.assign(size_t(shape[size_t(axis)]), 0);
-    wq.axis = axis;
-    wq.bits = bits == 8 ? 0 : bits;
-    wt.quant = wq;
-    w.setType(wt);
-    return g.addConstant(std::move(w), fmt::format("w{}", layer));
+    return g.addConstant(randomWeights(rng, std::move(shape), axis, bits),
+                         fmt::format("w{}", layer));
   }
 
   ValueId bias(int64_t n) {
-    std::uniform_int_distribution<int32_t> bd(-300, 300);
-    std::vector<int32_t> bv(static_cast<size_t>(n));
-    for (auto &v : bv)
-      v = bd(rng);
-    return g.addConstant(Tensor::fromValues<int32_t>({n}, bv),
-                         fmt::format("b{}", layer));
+    return g.addConstant(randomBias(rng, n), fmt::format("b{}", layer));
   }
 
   /// A qconv over \p x ([1, C, L] or [1, C, H, W]) with \p m outputs; the
@@ -267,24 +304,11 @@ inline void checkCnn(CnnBuilder &b, ValueId last, const DeviceConfig &cfg,
   ASSERT_TRUE(bool(packed)) << errorText(packed.takeError());
 
   const TensorType &xt = g.getType(b.x);
-  std::mt19937 rng(seed * 7919u + 1);
-  std::uniform_real_distribution<float> xd(-1.2f, 1.2f);
-  std::vector<float> xs(size_t(xt.getNumElements()));
-  for (auto &v : xs)
-    v = xd(rng);
-  QuantRange inRange = getQuantRange(b.inType, b.bits);
-  std::vector<int64_t> words;
-  for (float v : xs)
-    words.push_back(quantizeValue(v, b.inScale, b.inZeroPoint, inRange));
-
-  auto state = sim::MachineState::create(cfg);
-  ASSERT_TRUE(bool(state)) << errorText(state.takeError());
-  ASSERT_FALSE(bool(state->loadMemoryImage(model->memory)));
-  state->hostInputs = {words};
-  int64_t nOut = g.getType(last).getNumElements();
-  state->hostOutputs = {std::vector<int64_t>(size_t(nOut), 0)};
-  auto stats = sim::run(model->program, *state, cfg, model->layers, "cnn");
-  ASSERT_TRUE(bool(stats)) << errorText(stats.takeError());
+  std::vector<float> xs = randomInput(xt.getNumElements(), seed);
+  auto run = sim::runOnce(*model, cfg, {xs}, "cnn");
+  ASSERT_TRUE(bool(run)) << errorText(run.takeError());
+  ASSERT_EQ(run->outputWords.size(), 1u);
+  const std::vector<int64_t> &words = run->outputWords[0];
 
   Tensor xin = Tensor::fromValues<float>(xt.shape, xs);
   Graph wordsGraph = g;
@@ -292,11 +316,11 @@ inline void checkCnn(CnnBuilder &b, ValueId last, const DeviceConfig &cfg,
   auto golden = interpret(wordsGraph, {xin});
   ASSERT_TRUE(bool(golden)) << errorText(golden.takeError());
   const Tensor &gw = (*golden)[0];
-  ASSERT_EQ(gw.getNumElements(), nOut);
+  int64_t nOut = gw.getNumElements();
+  ASSERT_EQ(int64_t(words.size()), nOut);
   int64_t distinct = 0;
   for (int64_t i = 0; i < nOut; ++i) {
-    ASSERT_EQ(state->hostOutputs[0][size_t(i)], gw.getAsInt64(i))
-        << "output word " << i;
+    ASSERT_EQ(words[size_t(i)], gw.getAsInt64(i)) << "output word " << i;
     distinct += gw.getAsInt64(i) != gw.getAsInt64(0);
   }
   EXPECT_GT(distinct, 0); // meaningful only if the outputs differ

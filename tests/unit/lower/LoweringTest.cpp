@@ -1,38 +1,19 @@
 //===- tests/unit/lower/LoweringTest.cpp - Racetrack code generation tests ===//
 //
 // Lowers small quantized MLPs, runs them on the bit-exact simulator and
-// compares the output words with the integer golden model (interpret()).
+// compares the output words and their dequantized floats with the integer
+// golden model (interpret()).
 //
 //===----------------------------------------------------------------------===//
-#include "targets/racetrack/lower/Lowering.h"
+#include "tests/unit/lower/CnnTestUtils.h"
 
-#include "ir/Builder.h"
-#include "ir/Diagnostics.h"
-#include "ir/QuantMath.h"
-#include "ir/reference/Interpreter.h"
-#include "runtime/sim/Simulator.h"
-#include "targets/racetrack/isa/ProgramFile.h"
-
-#include "llvm/Support/raw_ostream.h"
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-
-#include <cmath>
 #include <cstring>
-#include <random>
 
 using namespace rtc;
 using namespace rtc::racetrack;
+using namespace rtc::racetrack::lowertest;
 
 namespace {
-
-std::string errorText(llvm::Error err) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  renderErrors(std::move(err), os, "rtcc");
-  return os.str();
-}
 
 struct MlpSpec {
   std::vector<int64_t> widths; // K0, N1, N2, ...
@@ -50,14 +31,6 @@ struct Mlp {
   int64_t inZeroPoint = 0;
   DType inType = DType::U8;
 };
-
-QuantParams perTensor(float scale, int64_t zp, unsigned bits) {
-  QuantParams q;
-  q.scales = {scale};
-  q.zeroPoints = {zp};
-  q.bits = bits == 8 ? 0 : bits;
-  return q;
-}
 
 /// Builds input f32 [1, K0] -> quantize -> (qmatmul [-> flatten])* ->
 /// dequantize with seeded random weights and per-channel multipliers.
@@ -81,48 +54,19 @@ Mlp buildMlp(const MlpSpec &spec, unsigned seed) {
   QuantRange wRange = getQuantRange(DType::I8, spec.bits);
   for (size_t layer = 1; layer < spec.widths.size(); ++layer) {
     int64_t K = spec.widths[layer - 1], N = spec.widths[layer];
-    std::uniform_int_distribution<int64_t> wd(wRange.min, wRange.max);
-    std::vector<int8_t> wv(size_t(K * N));
-    for (auto &v : wv)
-      v = int8_t(wd(rng));
-    Tensor w = Tensor::fromValues<int8_t>({K, N}, wv);
-    TensorType wt = w.getType();
-    QuantParams wq;
-    wq.scales.assign(size_t(N), 0.01f);
-    wq.zeroPoints.assign(size_t(N), 0);
-    wq.axis = 1;
-    wq.bits = spec.bits == 8 ? 0 : spec.bits;
-    wt.quant = wq;
-    w.setType(wt);
     llvm::SmallVector<ValueId, 3> ops = {
-        a, g.addConstant(std::move(w), fmt::format("w{}", layer))};
-    if (spec.withBias) {
-      std::uniform_int_distribution<int32_t> bd(-300, 300);
-      std::vector<int32_t> bv(static_cast<size_t>(N));
-      for (auto &v : bv)
-        v = bd(rng);
-      ops.push_back(g.addConstant(Tensor::fromValues<int32_t>({N}, bv),
-                                  fmt::format("b{}", layer)));
-    }
+        a, g.addConstant(randomWeights(rng, {K, N}, 1, spec.bits),
+                         fmt::format("w{}", layer))};
+    if (spec.withBias)
+      ops.push_back(
+          g.addConstant(randomBias(rng, N), fmt::format("b{}", layer)));
     // Alternate u8 / i8 results; scale the multipliers so that the outputs
     // spread over the range (std of the accumulator ~ sqrt(K) * qa * qw).
     DType outType = layer % 2 ? DType::I8 : DType::U8;
-    QuantRange oRange = getQuantRange(outType, spec.bits);
-    int64_t ozp = outType == DType::I8 ? 1 : 2;
     double accStd = std::sqrt(double(K)) * double(inRange.max - inRange.min) *
                     double(wRange.max) / 4.0;
-    RequantAttrs ra;
-    ra.outType = outType;
-    ra.outQuant = perTensor(0.05f, ozp, spec.bits);
-    std::uniform_real_distribution<double> md(0.5, 1.5);
-    for (int64_t n = 0; n < N; ++n) {
-      FixedPointMultiplier fm = quantizeMultiplier(
-          md(rng) * double(oRange.max - oRange.min) / (4.0 * accStd));
-      ra.multipliers.push_back(fm.multiplier);
-      ra.shifts.push_back(fm.shift);
-    }
-    ra.clampMin = oRange.min;
-    ra.clampMax = oRange.max;
+    RequantAttrs ra = randomRequant(rng, outType, outType == DType::I8 ? 1 : 2,
+                                    spec.bits, N, accStd, 4.0);
     auto y = buildValue(g, OpKind::QMatMul, ops, ra,
                         Location::onnxNode("mlp", fmt::format("fc{}", layer),
                                            "MatMul", int64_t(layer), 13),
@@ -145,17 +89,6 @@ Mlp buildMlp(const MlpSpec &spec, unsigned seed) {
   return m;
 }
 
-DeviceConfig makeConfig(int64_t tracks, int64_t domains, int64_t ports,
-                        int64_t mus = 64) {
-  DeviceConfig cfg = getDefaultConfig();
-  cfg.tracksPerMu = tracks;
-  cfg.domainsPerTrack = domains;
-  cfg.portsPerTrack = ports;
-  cfg.musPerBank = mus;
-  cfg.banks = 1;
-  return cfg;
-}
-
 /// Lowers, simulates and compares against interpret(), word for word and
 /// (after dequantize) float for float.
 void checkMlp(const MlpSpec &spec, const DeviceConfig &cfg, unsigned seed) {
@@ -174,26 +107,15 @@ void checkMlp(const MlpSpec &spec, const DeviceConfig &cfg, unsigned seed) {
   ASSERT_TRUE(bool(unpacked)) << errorText(unpacked.takeError());
   EXPECT_EQ(*unpacked, *model);
 
-  // Input: random floats, quantized by the host (the quantize kernel rule).
-  std::mt19937 rng(seed * 7919u + 1);
-  std::uniform_real_distribution<float> xd(-1.2f, 1.2f);
+  // Input: random floats, quantized by the host (sim::runOnce, with the
+  // quantize kernel rule).
   int64_t k0 = spec.widths[0];
-  std::vector<float> xs(static_cast<size_t>(k0));
-  for (auto &v : xs)
-    v = xd(rng);
-  QuantRange inRange = getQuantRange(m.inType, spec.bits);
-  std::vector<int64_t> words;
-  for (float v : xs)
-    words.push_back(quantizeValue(v, m.inScale, m.inZeroPoint, inRange));
-
-  auto state = sim::MachineState::create(cfg);
-  ASSERT_TRUE(bool(state)) << errorText(state.takeError());
-  ASSERT_FALSE(bool(state->loadMemoryImage(model->memory)));
-  state->hostInputs = {words};
-  int64_t nOut = spec.widths.back();
-  state->hostOutputs = {std::vector<int64_t>(size_t(nOut), 0)};
-  auto stats = sim::run(model->program, *state, cfg, model->layers, "mlp");
-  ASSERT_TRUE(bool(stats)) << errorText(stats.takeError());
+  std::vector<float> xs = randomInput(k0, seed);
+  auto run = sim::runOnce(*model, cfg, {xs}, "mlp");
+  ASSERT_TRUE(bool(run)) << errorText(run.takeError());
+  ASSERT_EQ(run->outputWords.size(), 1u);
+  const std::vector<int64_t> &words = run->outputWords[0];
+  const std::vector<float> &ys = run->outputs[0];
 
   // Golden: the quantized words of the last qmatmul and the float output.
   Tensor xin = Tensor::fromValues<float>({1, k0}, xs);
@@ -205,16 +127,15 @@ void checkMlp(const MlpSpec &spec, const DeviceConfig &cfg, unsigned seed) {
   ASSERT_TRUE(bool(goldenWords)) << errorText(goldenWords.takeError());
 
   const Tensor &gw = (*goldenWords)[0];
-  const TensorType &ot = gw.getType();
+  int64_t nOut = spec.widths.back();
   ASSERT_EQ(gw.getNumElements(), nOut);
+  ASSERT_EQ(int64_t(words.size()), nOut);
+  ASSERT_EQ(int64_t(ys.size()), nOut);
   auto floats = (*golden)[0].getData<float>();
   int64_t distinct = 0;
   for (int64_t i = 0; i < nOut; ++i) {
-    ASSERT_EQ(state->hostOutputs[0][size_t(i)], gw.getAsInt64(i))
-        << "output word " << i;
-    float y = dequantizeValue(state->hostOutputs[0][size_t(i)],
-                              ot.quant->scales[0], ot.quant->zeroPoints[0]);
-    EXPECT_EQ(std::memcmp(&y, &floats[size_t(i)], sizeof(float)), 0)
+    ASSERT_EQ(words[size_t(i)], gw.getAsInt64(i)) << "output word " << i;
+    EXPECT_EQ(std::memcmp(&ys[size_t(i)], &floats[size_t(i)], sizeof(float)), 0)
         << "output float " << i;
     distinct += gw.getAsInt64(i) != gw.getAsInt64(0);
   }
@@ -287,8 +208,16 @@ TEST(RacetrackLowering, LayerTableNamesNodes) {
   EXPECT_EQ(model->tensors[1].name, "out");
   EXPECT_EQ(model->tensors[1].role, TensorRole::Output);
   EXPECT_EQ(model->program.insns.back().op, Opcode::Halt);
-  // 8 inputs in 4-lane rows: 2 hin; 4 outputs: 1 hout.
-  EXPECT_EQ(model->layers[0].endInsn - model->layers[0].firstInsn, 2u + 1u);
+  // 8 inputs in 4-lane rows: 2 hin (and a shift unless the placement puts
+  // both rows at one offset); 4 outputs: 1 hout.
+  auto count = [&](const LayerEntry &l, Opcode op) {
+    int n = 0;
+    for (uint32_t i = l.firstInsn; i < l.endInsn; ++i)
+      n += model->program.insns[i].op == op;
+    return n;
+  };
+  EXPECT_EQ(count(model->layers[0], Opcode::HIn), 2);
+  EXPECT_EQ(count(model->layers[2], Opcode::HOut), 1);
 }
 
 TEST(RacetrackLowering, DeterministicOutput) {

@@ -2,20 +2,16 @@
 #include "passes/Calibration.h"
 
 #include "ir/Builder.h"
+#include "tests/unit/passes/TestUtils.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 using namespace rtc;
+using namespace rtc::test;
 
 namespace {
-
-ValueId build(Graph &g, OpKind kind, llvm::ArrayRef<ValueId> ops,
-              Attrs attrs = NoAttrs{}, std::string name = "") {
-  return llvm::cantFail(
-      buildValue(g, kind, ops, std::move(attrs), {}, std::move(name)));
-}
 
 /// y = relu(x) * 2 over x: f32[N].
 struct ReluGraph {

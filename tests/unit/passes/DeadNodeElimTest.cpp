@@ -4,29 +4,21 @@
 #include "ir/Builder.h"
 #include "ir/Verifier.h"
 #include "ir/reference/Interpreter.h"
+#include "tests/unit/passes/TestUtils.h"
 
 #include <gtest/gtest.h>
 
 using namespace rtc;
+using namespace rtc::test;
 
 namespace {
-
-TensorType f32(llvm::ArrayRef<int64_t> shape) {
-  return TensorType(DType::F32, shape);
-}
-
-ValueId build(Graph &g, OpKind kind, llvm::ArrayRef<ValueId> ops,
-              Attrs attrs = NoAttrs{}, std::string name = "") {
-  return llvm::cantFail(
-      buildValue(g, kind, ops, std::move(attrs), {}, std::move(name)));
-}
 
 /// out = relu(x) * c; dead: sigmoid(x) -> identity, and an unused constant.
 struct Sample {
   Graph g{"sample"};
   ValueId x, out;
   Sample() {
-    x = g.addInput(f32({4}), "x");
+    x = g.addInput(f32Type({4}), "x");
     ValueId c = g.addConstant(
         Tensor::fromValues<float>({4}, {1.0f, -2.0f, 3.0f, 0.5f}), "c");
     ValueId dead = build(g, OpKind::Sigmoid, {x});
@@ -91,8 +83,8 @@ TEST(DeadNodeElim, UnchangedGraphReportsNoChange) {
 
 TEST(DeadNodeElim, KeepsUnusedInputsAndOutputsThatAreInputs) {
   Graph g;
-  ValueId x = g.addInput(f32({2}), "x");
-  g.addInput(f32({3}), "unused");
+  ValueId x = g.addInput(f32Type({2}), "x");
+  g.addInput(f32Type({3}), "unused");
   build(g, OpKind::Relu, {x});
   g.addOutput(x);
   EXPECT_EQ(eraseDeadNodes(g), 1u);

@@ -15,6 +15,7 @@
 #include "ir/Builder.h"
 #include "ir/Verifier.h"
 #include "ir/reference/Interpreter.h"
+#include "tests/unit/passes/TestUtils.h"
 
 #include <gtest/gtest.h>
 
@@ -22,18 +23,9 @@
 #include <random>
 
 using namespace rtc;
+using namespace rtc::test;
 
 namespace {
-
-ValueId build(Graph &g, OpKind kind, llvm::ArrayRef<ValueId> ops,
-              Attrs attrs = NoAttrs{}, std::string name = "") {
-  auto v = buildValue(g, kind, ops, std::move(attrs), {}, std::move(name));
-  if (!v) {
-    ADD_FAILURE() << llvm::toString(v.takeError());
-    return ValueId{};
-  }
-  return *v;
-}
 
 QuantParams perTensor(float scale, int64_t zp) {
   QuantParams q;

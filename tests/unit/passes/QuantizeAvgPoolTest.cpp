@@ -11,12 +11,14 @@
 #include "ir/Builder.h"
 #include "ir/Verifier.h"
 #include "ir/reference/Interpreter.h"
+#include "tests/unit/passes/TestUtils.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 using namespace rtc;
+using namespace rtc::test;
 
 namespace {
 
@@ -45,21 +47,8 @@ Graph quantized(const Graph &g, PassContext &ctx, Changed expect) {
   auto pass = createQuantizePass(
       QuantOptions{},
       makeRandomCalibrationSet(g.getType(g.getInputs()[0]), 16, 7));
-  auto changed = pass->run(q, ctx);
-  EXPECT_TRUE(bool(changed)) << llvm::toString(changed.takeError());
-  if (changed) {
-    EXPECT_EQ(*changed, expect);
-  }
-  if (auto err = verify(q))
-    ADD_FAILURE() << llvm::toString(std::move(err));
+  EXPECT_EQ(runPass(*pass, q, &ctx), expect);
   return q;
-}
-
-const Node *findNode(const Graph &g, OpKind kind) {
-  for (NodeId id : g.getNodeIds())
-    if (g.getNode(id).kind == kind)
-      return &g.getNode(id);
-  return nullptr;
 }
 
 /// Max |float - quantized| over a fixed input, in output scales.
@@ -67,22 +56,7 @@ double maxError(const Graph &g, const Graph &q) {
   Tensor in(g.getType(g.getInputs()[0]));
   for (int64_t i = 0; i < in.getNumElements(); ++i)
     in.setFromDouble(i, std::sin(0.7 * double(i)));
-  auto a = interpret(g, {in});
-  auto b = interpret(q, {in});
-  EXPECT_TRUE(bool(a) && bool(b));
-  if (!a || !b) {
-    llvm::consumeError(a.takeError());
-    llvm::consumeError(b.takeError());
-    return 1e9;
-  }
-  float sy =
-      q.getType(q.getProducer(q.getOutputs()[0])->operands[0]).quant->scales[0];
-  double worst = 0;
-  for (int64_t i = 0; i < (*a)[0].getNumElements(); ++i)
-    worst = std::max(
-        worst, std::fabs((*a)[0].getAsDouble(i) - (*b)[0].getAsDouble(i)) /
-                   double(sy));
-  return worst;
+  return maxErrorInOutputScales(g, q, {in});
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "ir/Builder.h"
 #include "ir/Verifier.h"
 #include "ir/reference/Interpreter.h"
+#include "tests/unit/passes/TestUtils.h"
 
 #include <gtest/gtest.h>
 
@@ -11,14 +12,9 @@
 #include <random>
 
 using namespace rtc;
+using namespace rtc::test;
 
 namespace {
-
-ValueId build(Graph &g, OpKind kind, llvm::ArrayRef<ValueId> ops,
-              Attrs attrs = NoAttrs{}, std::string name = "") {
-  return llvm::cantFail(
-      buildValue(g, kind, ops, std::move(attrs), {}, std::move(name)));
-}
 
 /// Deterministic pseudo-random floats in [-scale, scale].
 std::vector<float> randomValues(size_t n, unsigned seed, float scale) {
@@ -67,18 +63,8 @@ Graph quantized(const Graph &g, int64_t wbits, int64_t abits,
   opts.activationBits = abits;
   Graph q = g;
   auto pass = createQuantizePass(opts, calibrationSet(g));
-  auto changed = pass->run(q, ctx);
-  EXPECT_TRUE(bool(changed)) << llvm::toString(changed.takeError());
-  if (auto err = verify(q))
-    ADD_FAILURE() << llvm::toString(std::move(err));
+  runPass(*pass, q, &ctx);
   return q;
-}
-
-const Node *findNode(const Graph &g, OpKind kind) {
-  for (NodeId id : g.getNodeIds())
-    if (g.getNode(id).kind == kind)
-      return &g.getNode(id);
-  return nullptr;
 }
 
 TEST(Quantize, ConvGemmBecomesIntegerOps) {
@@ -160,8 +146,6 @@ TEST(Quantize, ConvGemmBecomesIntegerOps) {
 /// Max |float - quantized| over the calibration inputs (so nothing
 /// saturates) and their halves, in units of the output scale.
 double maxErrorInOutputScales(const Graph &g, const Graph &q) {
-  float sy =
-      q.getType(q.getProducer(q.getOutputs()[0])->operands[0]).quant->scales[0];
   std::vector<Tensor> inputs = calibrationSet(g);
   for (size_t i = 0, n = inputs.size(); i < n; ++i) {
     Tensor half = inputs[i];
@@ -169,22 +153,7 @@ double maxErrorInOutputScales(const Graph &g, const Graph &q) {
       half.setFromDouble(j, 0.5 * half.getAsDouble(j));
     inputs.push_back(std::move(half));
   }
-  double worst = 0;
-  for (const Tensor &in : inputs) {
-    auto a = interpret(g, {in});
-    auto b = interpret(q, {in});
-    EXPECT_TRUE(bool(a) && bool(b));
-    if (!a || !b) {
-      llvm::consumeError(a.takeError());
-      llvm::consumeError(b.takeError());
-      return 1e9;
-    }
-    for (int64_t i = 0; i < (*a)[0].getNumElements(); ++i)
-      worst = std::max(
-          worst,
-          std::fabs((*a)[0].getAsDouble(i) - (*b)[0].getAsDouble(i)) / sy);
-  }
-  return worst;
+  return test::maxErrorInOutputScales(g, q, inputs);
 }
 
 TEST(Quantize, EightBitResultsStayWithinAFewOutputScales) {

@@ -4,7 +4,8 @@
 // and the differential check of every arithmetic-changing pass:
 // expectSameResults() runs the graph before and after the pass through the
 // float reference interpreter on seeded random inputs and compares the
-// outputs (float outputs within rtol/atol, integer outputs exactly).
+// outputs (float outputs within rtol/atol, integer outputs exactly); and
+// maxErrorInOutputScales(), the error a quantized graph adds, in output steps.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -19,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -63,11 +65,12 @@ inline ValueId randomConstant(Graph &g, llvm::ArrayRef<int64_t> shape,
                        std::move(name));
 }
 
-/// Runs \p pass on \p g; fails the test on error. \returns whether it
-/// changed the graph, and checks the graph still verifies.
-inline Changed runPass(GraphPass &pass, Graph &g) {
-  PassContext ctx;
-  auto changed = pass.run(g, ctx);
+/// Runs \p pass on \p g (with \p ctx, or a fresh context if null); fails
+/// the test on error. \returns whether it changed the graph, and checks the
+/// graph still verifies.
+inline Changed runPass(GraphPass &pass, Graph &g, PassContext *ctx = nullptr) {
+  PassContext fresh;
+  auto changed = pass.run(g, ctx ? *ctx : fresh);
   EXPECT_TRUE(bool(changed))
       << (changed ? "" : llvm::toString(changed.takeError()));
   if (llvm::Error err = verify(g))
@@ -90,6 +93,32 @@ inline const Node *findNode(const Graph &g, OpKind kind) {
     if (g.getNode(id).kind == kind)
       return &g.getNode(id);
   return nullptr;
+}
+
+/// \returns the largest |g(x) - q(x)| over \p inputs (one tensor each, for
+/// single-input graphs) and the elements of the first output, in units of
+/// the scale of the quantized value that \p q's first output dequantizes.
+/// Fails the test (and \returns 1e9) if either graph cannot be interpreted.
+inline double maxErrorInOutputScales(const Graph &g, const Graph &q,
+                                     llvm::ArrayRef<Tensor> inputs) {
+  float sy =
+      q.getType(q.getProducer(q.getOutputs()[0])->operands[0]).quant->scales[0];
+  double worst = 0;
+  for (const Tensor &in : inputs) {
+    auto a = interpret(g, {in});
+    auto b = interpret(q, {in});
+    EXPECT_TRUE(bool(a) && bool(b));
+    if (!a || !b) {
+      llvm::consumeError(a.takeError());
+      llvm::consumeError(b.takeError());
+      return 1e9;
+    }
+    for (int64_t i = 0; i < (*a)[0].getNumElements(); ++i)
+      worst = std::max(
+          worst,
+          std::fabs((*a)[0].getAsDouble(i) - (*b)[0].getAsDouble(i)) / sy);
+  }
+  return worst;
 }
 
 /// Interprets \p before and \p after on the same seeded random inputs
