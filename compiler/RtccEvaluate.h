@@ -13,6 +13,7 @@
 #include "ir/Printer.h"
 #include "passes/PassManager.h"
 #include "passes/Pipelines.h"
+#include "targets/racetrack/lower/Lowering.h"
 
 #include "llvm/Support/Error.h"
 
@@ -30,6 +31,7 @@ enum class Action {
   Evaluate,  ///< --evaluate X --labels Y
   Golden,    ///< --golden X -o OUT: the integer golden model's outputs
   Compile,   ///< -o model.rtbin: lower to the racetrack target
+  ReportPlacement, ///< --report-placement: every strategy side by side
 };
 
 /// Everything the driver does, decided from the command line.
@@ -56,6 +58,8 @@ struct DriverOptions {
   /// --evaluate: the inputs (N x input shape) and their labels (N).
   std::string evaluateInputs;
   std::string labelsPath;
+  /// Placement strategy and options of the racetrack code generator.
+  racetrack::LowerOptions lower;
 };
 
 /// The compiled graphs: the pipeline's result and, for --evaluate, the

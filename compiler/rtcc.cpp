@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/RtccEvaluate.h"
+#include "compiler/RtccPlacement.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "ir/Diagnostics.h"
 #include "ir/Graph.h"
@@ -75,6 +76,37 @@ static cl::list<std::string>
            cl::desc("Override one hardware config field (repeatable), e.g. "
                     "--set ports_per_track=4"),
            cl::cat(rtccCategory));
+// Placement (targets/racetrack/place, docs/placement.md).
+static cl::opt<racetrack::place::Strategy> placementOpt(
+    "placement",
+    cl::desc("Data placement strategy of the racetrack code generator "
+             "(default auto):"),
+    cl::values(
+        clEnumValN(racetrack::place::Strategy::Ofu, "ofu",
+                   "rows in order of first use (the baseline)"),
+        clEnumValN(racetrack::place::Strategy::Liao, "liao",
+                   "maximum-weight path cover (Liao, Leupers tie-break)"),
+        clEnumValN(racetrack::place::Strategy::Chen, "chen",
+                   "per-port grouping for multi-port tracks"),
+        clEnumValN(racetrack::place::Strategy::ShiftsReduce, "shiftsreduce",
+                   "affinity growth, local search, genetic refinement"),
+        clEnumValN(racetrack::place::Strategy::Interleave, "interleave",
+                   "port-interleaved layout for streaming access"),
+        clEnumValN(racetrack::place::Strategy::Exact, "exact",
+                   "the optimum, for small MU groups only"),
+        clEnumValN(racetrack::place::Strategy::Auto, "auto",
+                   "the cheapest strategy per MU group and the best "
+                   "schedule")),
+    cl::init(racetrack::place::Strategy::Auto), cl::cat(rtccCategory));
+static cl::opt<bool> reportPlacementOpt(
+    "report-placement",
+    cl::desc("Compile with every placement strategy and print per layer the "
+             "predicted shifts and the cycles of each, and what auto chose"),
+    cl::cat(rtccCategory));
+static cl::opt<uint64_t> placementSeedOpt(
+    "placement-seed",
+    cl::desc("Seed of shiftsreduce's genetic refinement (default 1)"),
+    cl::init(1), cl::cat(rtccCategory));
 static cl::opt<Action>
     emitOpt("emit",
             cl::desc("Print an intermediate form instead of compiling:"),
@@ -300,15 +332,23 @@ buildOptions(const InstrumentationFlags &flags) {
   opts.modelPath = modelPathOpt;
   bool emit = emitOpt != Action::None, reference = !referenceOpt.empty();
   bool evaluate = !evaluateOpt.empty(), golden = !goldenOpt.empty();
-  bool compile = !emit && !reference && !evaluate && !golden &&
+  bool report = reportPlacementOpt;
+  bool compile = !emit && !reference && !evaluate && !golden && !report &&
                  llvm::StringRef(outputOpt).ends_with(".rtbin");
-  if (int(emit) + int(reference) + int(evaluate) + int(golden) > 1)
-    return usageError("--emit, --reference, --golden and --evaluate cannot "
-                      "be combined");
-  if (!emit && !reference && !evaluate && !golden && !compile)
+  if (int(emit) + int(reference) + int(evaluate) + int(golden) +
+          int(report) >
+      1)
+    return usageError("--emit, --reference, --golden, --evaluate and "
+                      "--report-placement cannot be combined");
+  if (!emit && !reference && !evaluate && !golden && !compile && !report)
     return usageError("nothing to do: pass -o model.rtbin, --emit=ir, "
-                      "--reference=<input>, --golden=<input> -o out.npy, or "
-                      "--evaluate=<x.npy> --labels=<y.npy>");
+                      "--reference=<input>, --golden=<input> -o out.npy, "
+                      "--evaluate=<x.npy> --labels=<y.npy>, or "
+                      "--report-placement");
+  if (report && !outputOpt.empty())
+    return usageError("-o cannot be combined with --report-placement");
+  opts.lower.placement = placementOpt;
+  opts.lower.placeOptions.seed = placementSeedOpt;
   if (evaluate != !labelsOpt.empty())
     return usageError("--evaluate and --labels must be given together");
   if (golden && outputOpt.empty())
@@ -317,6 +357,7 @@ buildOptions(const InstrumentationFlags &flags) {
                 : reference ? Action::Reference
                 : golden    ? Action::Golden
                 : compile   ? Action::Compile
+                : report    ? Action::ReportPlacement
                             : Action::Evaluate;
   if (!reference && (topOpt.getNumOccurrences() || !classNamesOpt.empty()))
     return usageError("--top and --class-names require --reference");
@@ -333,7 +374,7 @@ buildOptions(const InstrumentationFlags &flags) {
     return err;
   // The racetrack target computes on integers: compiling and the golden
   // model quantize (8 bits unless --bits/--wbits/--abits say otherwise).
-  if (golden || compile || opts.action == Action::EmitAsm) {
+  if (golden || compile || report || opts.action == Action::EmitAsm) {
     opts.compile.quantize = true;
     opts.runPipeline = true;
   }
@@ -492,7 +533,9 @@ static llvm::Error compileToRtBin(const Graph &g,
                                   const racetrack::DeviceConfig &device,
                                   const DriverOptions &opts) {
   llvm::StringRef stem = llvm::sys::path::stem(opts.modelPath);
-  auto model = racetrack::lowerToRacetrack(g, device, stem);
+  racetrack::PlacementSummary placement;
+  auto model =
+      racetrack::lowerToRacetrack(g, device, stem, opts.lower, &placement);
   if (!model)
     return model.takeError();
   auto file = racetrack::packRtBin(*model, device);
@@ -506,6 +549,7 @@ static llvm::Error compileToRtBin(const Graph &g,
       opts.outputPath, model->program.insns.size(), model->layers.size(),
       model->memory.size(),
       racetrack::hashToHex(racetrack::hashConfig(device)).substr(0, 12));
+  printPlacementLine(llvm::outs(), placement);
   return llvm::Error::success();
 }
 
@@ -515,7 +559,7 @@ static llvm::Error emitAsm(const Graph &g,
                            const racetrack::DeviceConfig &device,
                            const DriverOptions &opts) {
   llvm::StringRef stem = llvm::sys::path::stem(opts.modelPath);
-  auto model = racetrack::lowerToRacetrack(g, device, stem);
+  auto model = racetrack::lowerToRacetrack(g, device, stem, opts.lower);
   if (!model)
     return model.takeError();
   std::string text = racetrack::printProgram(model->program);
@@ -640,6 +684,11 @@ int main(int argc, char **argv) {
     break;
   case Action::Evaluate:
     err = runEvaluation(compiled, *opts);
+    break;
+  case Action::ReportPlacement:
+    err = reportPlacement(compiled.graph, *device,
+                          llvm::sys::path::stem(opts->modelPath), opts->lower,
+                          llvm::outs());
     break;
   case Action::None:
     break;

@@ -525,10 +525,14 @@ llvm::Error Executor::execMacs(const Insn &in, Counters &c) {
   int64_t port = in[MacsOp::port], width = in[MacsOp::width];
   int64_t sign = in[MacsOp::sign], xlane = in[MacsOp::xlane];
   int64_t n = in[MacsOp::n], dir = in[MacsOp::dir];
+  int64_t ports = in[MacsOp::ports];
   if (auto err = checkMus(mu, count))
     return err;
   if (auto err = checkPort("port", port))
     return err;
+  if (ports < 1 || ports > state.getPortsPerTrack() - port)
+    return fault("operand ports = {}: ports [{}, {}) outside the {} ports",
+                 ports, port, port + ports, state.getPortsPerTrack());
   if (auto err = checkWidth("width", width))
     return err;
   if (auto err = checkSign("sign", sign))
@@ -537,14 +541,18 @@ llvm::Error Executor::execMacs(const Insn &in, Counters &c) {
     return fault("operand n = {}: the hardware loop needs n >= 1", n);
   if (dir != 1 && dir != -1)
     return fault("operand dir = {}: must be -1 or +1", dir);
-  if (xlane < 0 || xlane > int64_t(state.xb.size()) - n)
+  // Step j reads XB lanes xlane + dir*j*ports + [0, ports).
+  int64_t lo = dir > 0 ? xlane : xlane - (n - 1) * ports;
+  int64_t hi = dir > 0 ? xlane + n * ports : xlane + ports;
+  if (lo < 0 || hi > int64_t(state.xb.size()))
     return fault("XB lanes [{}, {}) out of range: XB holds {} words (last "
                  "ldx)",
-                 xlane, xlane + n, state.xb.size());
+                 lo, hi, state.xb.size());
   for (int64_t j = 0; j < n; ++j) {
-    if (auto err = doMac(mu, count, port, unsigned(width), sign != 0,
-                         xlane + j, c))
-      return err;
+    for (int64_t q = 0; q < ports; ++q)
+      if (auto err = doMac(mu, count, port + q, unsigned(width), sign != 0,
+                           xlane + dir * j * ports + q, c))
+        return err;
     if (j < n - 1)
       if (auto err = doShift(mu, count, dir, c))
         return err;

@@ -19,10 +19,10 @@
 namespace rtc::racetrack {
 
 /// The ISA version this build encodes, decodes and simulates.
-constexpr uint32_t isaVersion = 1;
+constexpr uint32_t isaVersion = 2;
 
 /// Maximum operands of one instruction.
-constexpr unsigned maxInsnOperands = 8;
+constexpr unsigned maxInsnOperands = 9;
 
 /// Bytes of one encoded instruction.
 constexpr unsigned insnBytes = 16;

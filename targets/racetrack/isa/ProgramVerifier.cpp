@@ -170,9 +170,19 @@ void InsnChecker::run() {
   case Opcode::Macs: {
     checkMuGroup(MacsOp::mu, MacsOp::count);
     int64_t n = insn[MacsOp::n], xlane = insn[MacsOp::xlane];
-    if (n >= 1 && xlane >= 0 && xlane + n > cfg.tracksPerMu)
-      fail("xlane {}..{} out of range [0, {}) (broadcast buffer)", xlane,
-           xlane + n - 1, cfg.tracksPerMu);
+    int64_t dir = insn[MacsOp::dir], ports = insn[MacsOp::ports];
+    int64_t port = insn[MacsOp::port];
+    if (ports >= 1 && port >= 0 && port + ports > cfg.portsPerTrack)
+      fail("ports {}..{} out of range [0, {}) (ports per track)", port,
+           port + ports - 1, cfg.portsPerTrack);
+    // Step j reads XB lanes xlane + dir*j*ports + [0, ports).
+    if (n >= 1 && ports >= 1 && xlane >= 0 && (dir == 1 || dir == -1)) {
+      int64_t lo = dir > 0 ? xlane : xlane - (n - 1) * ports;
+      int64_t hi = dir > 0 ? xlane + n * ports - 1 : xlane + ports - 1;
+      if (lo < 0 || hi >= cfg.tracksPerMu)
+        fail("xlane {}..{} out of range [0, {}) (broadcast buffer)", lo, hi,
+             cfg.tracksPerMu);
+    }
     if (n >= 1)
       checkShiftDistance(n - 1, "macs loop shifts a total of");
     break;

@@ -51,6 +51,8 @@ Lowerer::placeWeights(const Node &node, llvm::ArrayRef<int64_t> wp, int64_t kp,
   wb.chunks = ceilDiv(kp, D);
   int64_t G = wb.groups, C = wb.chunks;
   wb.base = allocMus(C * G);
+  for (int64_t c = 0; c < C; ++c)
+    makeGroup(wb.base + c * G, G);
 
   // Initial memory image of the weight MUs.
   int64_t rowBytes = rowBytesFor(T), rowsUsed = std::min(kp, D);
@@ -99,28 +101,90 @@ Lowerer::placeWeights(const Node &node, llvm::ArrayRef<int64_t> wp, int64_t kp,
   return wb;
 }
 
+void Lowerer::emitMacRun(int64_t mu, int64_t count, unsigned wbits,
+                         std::vector<MacAccess> &run) {
+  // Within a stretch at one offset the order of the MACs changes neither
+  // the shifts nor (wrapping int32 sums) the result: read the ports upwards
+  // so that a port-interleaved stretch becomes one multi-port step.
+  auto offsetOf = [&](const MacAccess &a) { return a.row % S; };
+  for (size_t i = 0; i < run.size();) {
+    size_t j = i + 1;
+    while (j < run.size() && offsetOf(run[j]) == offsetOf(run[i]))
+      ++j;
+    std::stable_sort(run.begin() + ptrdiff_t(i), run.begin() + ptrdiff_t(j),
+                     [](const MacAccess &a, const MacAccess &b) {
+                       return a.row < b.row;
+                     });
+    i = j;
+  }
+  // Greedy: the longest `macs` from each access. A step is `np` accesses at
+  // one offset through ports p0.. with lanes l0..; step t of a macs is at
+  // offset o0 + dir*t with lanes l0 + dir*t*np + q.
+  size_t n = run.size();
+  for (size_t i = 0; i < n;) {
+    const MacAccess &first = run[i];
+    int64_t o0 = offsetOf(first), p0 = first.row / S, l0 = first.xlane;
+    auto matchesStep = [&](size_t at, int64_t offset, int64_t lane0,
+                           int64_t np) {
+      if (at + size_t(np) > n)
+        return false;
+      for (int64_t q = 0; q < np; ++q) {
+        const MacAccess &a = run[at + size_t(q)];
+        if (offsetOf(a) != offset || a.row / S != p0 + q ||
+            a.xlane != lane0 + q)
+          return false;
+      }
+      return true;
+    };
+    int64_t np = 1;
+    while (matchesStep(i, o0, l0, np + 1))
+      ++np;
+    int64_t steps = 1, dir = 1;
+    for (int64_t d : {1, -1}) {
+      int64_t t = 1;
+      while (o0 + d * t >= 0 && o0 + d * t < S &&
+             matchesStep(i + size_t(t * np), o0 + d * t, l0 + d * t * np, np))
+        ++t;
+      if (t > steps) {
+        steps = t;
+        dir = d;
+      }
+    }
+    align(mu, count, o0);
+    emit(Opcode::Macs, {mu, count, p0, wbits, 1, l0, steps, dir, np});
+    for (int64_t m = mu; m < mu + count; ++m)
+      offsets[size_t(m)] = o0 + dir * (steps - 1);
+    i += size_t(steps * np);
+  }
+}
+
 void Lowerer::reducePosition(const WeightBank &wb, const Act &in,
                              llvm::ArrayRef<RowPiece> pieces, const Act &out,
-                             int64_t outRow0) {
+                             int64_t outRow0, bool reverse) {
   int64_t G = wb.groups, C = wb.chunks, base = wb.base;
   for (int64_t grp = 0; grp < G; ++grp)
     emit(Opcode::ClrAcc, {base + grp, 1, wb.biasIdx[size_t(grp)]});
   if (C > 1)
     emit(Opcode::ClrAcc, {base + G, (C - 1) * G, noBias});
-  for (const RowPiece &p : pieces) {
+  std::vector<MacAccess> run;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const RowPiece &p = pieces[reverse ? pieces.size() - 1 - i : i];
     auto [amu, aport] = accessRow(in, p.row);
     emit(Opcode::Ldx, {amu, aport, in.bits, in.isSigned});
-    int64_t k1 = p.k0 + p.n;
-    for (int64_t k = p.k0; k < k1;) {
-      int64_t c = k / D, r = k % D, seg = r / S;
-      int64_t kEnd = std::min(k1, c * D + (seg + 1) * S);
-      int64_t n = kEnd - k, mu = base + c * G;
-      align(mu, G, r % S);
-      emit(Opcode::Macs, {mu, G, seg, wb.wbits, 1, k - p.k0, n, 1});
-      for (int64_t m = mu; m < mu + G; ++m)
-        offsets[size_t(m)] = r % S + n - 1;
-      k = kEnd;
+    // The piece's weight rows, chunk by chunk in walk order.
+    int64_t chunk = -1;
+    for (int64_t j = 0; j < p.n; ++j) {
+      int64_t k = reverse ? p.k0 + p.n - 1 - j : p.k0 + j;
+      if (k / D != chunk && !run.empty()) {
+        emitMacRun(base + chunk * G, G, wb.wbits, run);
+        run.clear();
+      }
+      chunk = k / D;
+      run.push_back({touch(base + chunk * G, k % D), k - p.k0});
     }
+    if (!run.empty())
+      emitMacRun(base + chunk * G, G, wb.wbits, run);
+    run.clear();
   }
   for (int64_t c = 1; c < C; ++c)
     for (int64_t grp = 0; grp < G; ++grp)
@@ -254,7 +318,8 @@ llvm::Error Lowerer::lowerQMatMul(const Node &node) {
       for (int64_t cr = 0; cr < a.CR; ++cr)
         pieces[size_t(cr)].row = a.rowAt(h, x, cr);
     }
-    reducePosition(*wb, a, pieces, out, out.rowAt(m + out.padT, out.padL, 0));
+    reducePosition(*wb, a, pieces, out, out.rowAt(m + out.padT, out.padL, 0),
+                   reversed(m));
   }
   acts[node.results[0].index] = out;
   return llvm::Error::success();
@@ -341,7 +406,8 @@ llvm::Error Lowerer::lowerQConv(const Node &node) {
                               ((dy * KW + dx) * a.CR + cr) * la,
                               a.lanesInRow(cr)});
         }
-      reducePosition(*wb, a, pieces, o, o.rowAt(oh + o.padT, ow + o.padL, 0));
+      reducePosition(*wb, a, pieces, o, o.rowAt(oh + o.padT, ow + o.padL, 0),
+                     reversed(oh * o.W + ow));
     }
   acts[node.results[0].index] = o;
   return llvm::Error::success();

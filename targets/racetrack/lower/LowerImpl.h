@@ -11,6 +11,8 @@
 #include "ir/Graph.h"
 #include "targets/racetrack/isa/DeviceConfig.h"
 #include "targets/racetrack/isa/ProgramFile.h"
+#include "targets/racetrack/lower/Lowering.h"
+#include "targets/racetrack/place/Placement.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
@@ -127,13 +129,38 @@ struct ActFormat {
   int64_t zp = 0;
 };
 
+/// One MAC of a weight MU group: the physical row it reads and the XB lane
+/// it multiplies with.
+struct MacAccess {
+  int64_t row = 0, xlane = 0;
+};
+
+/// Row placement of every MU group, by the group's first MU (the leader):
+/// logical row (as the layout numbers it) -> physical row. An empty entry
+/// is the identity.
+using RowMaps = std::vector<std::vector<int32_t>>;
+
+/// The accesses the schedule made to one MU group (Lowerer::getTraces).
+struct GroupTrace {
+  int64_t leader = 0, size = 1; ///< First MU and number of lockstep MUs.
+  place::AccessTrace trace;     ///< Items are logical rows 0..D-1.
+  std::vector<int32_t> layers;  ///< Layer-table index of every access.
+};
+
+/// One lowering pass (Lowering.cpp runs it twice: once to record the
+/// access traces with the identity placement, once with the placement).
 class Lowerer {
 public:
-  Lowerer(const Graph &g, const DeviceConfig &cfg, llvm::StringRef modelName)
+  Lowerer(const Graph &g, const DeviceConfig &cfg, llvm::StringRef modelName,
+          ScheduleOptions sched, const RowMaps *rowMaps = nullptr)
       : g(g), cfg(cfg), modelName(modelName.str()), T(cfg.tracksPerMu),
-        D(cfg.domainsPerTrack), S(cfg.segmentLength()) {}
+        D(cfg.domainsPerTrack), S(cfg.segmentLength()), sched(sched),
+        rowMaps(rowMaps) {}
 
   llvm::Expected<CompiledModel> run();
+
+  /// The access trace of every MU group, by leader, after run().
+  std::vector<GroupTrace> getTraces() const;
 
 private:
   llvm::Error checkSupported();
@@ -157,16 +184,31 @@ private:
                int64_t n, unsigned wbits, int64_t zx,
                llvm::ArrayRef<int64_t> bias, const RequantAttrs &req,
                const TensorType &ot, unsigned obits);
+  /// One output position of a reduction; \p reverse walks the pieces and
+  /// the weight rows backwards (zig-zag schedule, odd positions).
   void reducePosition(const WeightBank &wb, const Act &in,
                       llvm::ArrayRef<RowPiece> pieces, const Act &out,
-                      int64_t outRow0);
+                      int64_t outRow0, bool reverse);
+  /// Emits the MACs \p run of the lockstep weight MUs [mu, mu + count) as
+  /// few `macs` as possible (consecutive offsets in one direction, several
+  /// ports per offset), shifting to each start.
+  void emitMacRun(int64_t mu, int64_t count, unsigned wbits,
+                  std::vector<MacAccess> &run);
+  /// Whether output position \p pos walks its reduction backwards.
+  bool reversed(int64_t pos) const { return sched.zigzag && pos % 2 == 1; }
 
   llvm::Expected<ActFormat> getActFormat(const TensorType &t,
                                          const Location &loc,
                                          llvm::StringRef what) const;
   llvm::Expected<Act> lookupAct(ValueId v, const Location &loc,
                                 llvm::StringRef what) const;
+  /// Allocates \p n MUs, each its own group.
   int64_t allocMus(int64_t n);
+  /// Makes MUs [first, first + count) one lockstep group.
+  void makeGroup(int64_t first, int64_t count);
+  /// Records an access to logical row \p row of MU \p mu's group in its
+  /// trace; \returns the physical row.
+  int64_t touch(int64_t mu, int64_t row);
   /// Allocates the activation for value \p v with geometry \p shape and
   /// its consumers' padding; writes the zero point into the memory image
   /// where needed.
@@ -176,7 +218,8 @@ private:
   }
   /// Brings MUs [mu, mu+count) (sharing one offset) to \p offset.
   void align(int64_t mu, int64_t count, int64_t offset);
-  /// Aligns the MU holding row \p row of \p a; \returns {mu, port}.
+  /// Aligns the MU holding (logical) row \p row of \p a; \returns {mu,
+  /// port}.
   std::pair<int64_t, int64_t> accessRow(const Act &a, int64_t row);
   /// The value whose producer is not flatten/reshape/identity.
   ValueId rootOf(ValueId v) const;
@@ -185,9 +228,15 @@ private:
   const DeviceConfig &cfg;
   std::string modelName;
   int64_t T, D, S;
+  ScheduleOptions sched;
+  const RowMaps *rowMaps;
   CompiledModel model;
   int64_t nextMu = 0;
   std::vector<int64_t> offsets;
+  std::vector<int64_t> leaderOf;  // per MU: first MU of its group
+  std::vector<int64_t> groupSize; // per leader
+  std::vector<place::AccessTrace> traces;       // per leader
+  std::vector<std::vector<int32_t>> traceLayers; // per leader
   std::map<uint32_t, Act> acts;                    // by ValueId index
   std::map<uint32_t, std::array<int64_t, 4>> pads; // root value -> t,l,b,r
   std::map<uint32_t, bool> spatial; // root values read by qconv/pool/qadd

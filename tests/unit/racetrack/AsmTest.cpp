@@ -39,7 +39,7 @@ Program makeSample() {
   p.addTable.push_back(a);
   p.insns = {
       Insn::make(Opcode::Shift, {3, 2, 1}),
-      Insn::make(Opcode::Macs, {0, 4, 1, 8, 1, 0, 3, -1}),
+      Insn::make(Opcode::Macs, {0, 4, 1, 8, 1, 2, 3, -1, 1}),
       Insn::make(Opcode::Req, {0, 0, 5, 0, 1, 3, 8, 1}),
       Insn::make(Opcode::HIn, {1, 0, 2, 4294967295, 4, 8, 0}),
       Insn::make(Opcode::Halt, {}),
@@ -56,7 +56,7 @@ const char *sampleText =
     "  .add 0 za=5 zb=-3 ma=1000 mb=2000 shift=20 zp=7 clamp=[0, 255] "
     "signed=[1, 0, 0]\n"
     "  shift mu=3, count=2, delta=+1\n"
-    "  macs mu=0, count=4, port=1, width=8, sign=1, xlane=0, n=3, dir=-1\n"
+    "  macs mu=0, count=4, port=1, width=8, sign=1, xlane=2, n=3, dir=-1, ports=1\n"
     "  req mu=0, qidx=0, omu=5, oport=0, lane0=1, n=3, owidth=8, osign=1\n"
     "  hin mu=1, port=0, buf=2, offset=4294967295, n=4, width=8, sign=0\n"
     "  halt\n"

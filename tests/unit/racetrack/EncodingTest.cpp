@@ -39,12 +39,12 @@ Insn extremeInsn(Opcode op, bool low) {
 
 TEST(EncodingTest, TableWidthsMatchSpec) {
   // Spec widths: mu 20, count 16, delta 16s, port 12, width 6, sign 1,
-  // lane 12, n 16, dir 2s, table index 16, buf 8, offset 32.
+  // lane 12, n 16, dir 2s, ports 12, table index 16, buf 8, offset 32.
   EXPECT_EQ(numOpcodes, 13u);
   EXPECT_EQ(getInsnInfo(Opcode::AccAdd).totalBits(), 20u + 20 + 16);
   const InsnInfo &macs = getInsnInfo(Opcode::Macs);
-  ASSERT_EQ(macs.numOperands, 8u);
-  EXPECT_EQ(macs.totalBits(), 20u + 16 + 12 + 6 + 1 + 12 + 16 + 2);
+  ASSERT_EQ(macs.numOperands, 9u);
+  EXPECT_EQ(macs.totalBits(), 20u + 16 + 12 + 6 + 1 + 12 + 16 + 2 + 12);
   EXPECT_TRUE(macs.operands[MacsOp::dir].isSigned);
   EXPECT_EQ(macs.operands[MacsOp::dir].minEncodable(), -2);
   const InsnInfo &shift = getInsnInfo(Opcode::Shift);
@@ -133,7 +133,7 @@ TEST(EncodingTest, ReservedValues) {
   EXPECT_NE(errText(ldx.takeError()).find("reserved width 9"),
             std::string::npos);
   auto macs = decodeInsn(
-      encodeInsn(Insn::make(Opcode::Macs, {0, 1, 0, 8, 1, 0, 2, 0})), 1);
+      encodeInsn(Insn::make(Opcode::Macs, {0, 1, 0, 8, 1, 0, 2, 0, 1})), 1);
   ASSERT_FALSE(bool(macs));
   EXPECT_NE(errText(macs.takeError()).find("reserved direction 0"),
             std::string::npos);

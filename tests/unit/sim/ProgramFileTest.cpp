@@ -53,7 +53,7 @@ TEST(ProgramFile, PackSetsHeaderFieldsAndRoundTrips) {
   ASSERT_TRUE(bool(file)) << llvm::toString(file.takeError());
   EXPECT_EQ(file->configHash, hashConfig(cfg));
   EXPECT_EQ(file->configJson, toJson(cfg));
-  EXPECT_EQ(file->isaVersion, 1u);
+  EXPECT_EQ(file->isaVersion, 2u);
   EXPECT_EQ(file->insnBytes, 16u);
   EXPECT_EQ(file->instructions.size(), 7u * 16);
   // halt is opcode 12 with no operands (docs/isa.md).
@@ -100,12 +100,12 @@ TEST(ProgramFile, PackRejectsUnverifiablePrograms) {
 TEST(ProgramFile, UnpackRefusesOtherIsaVersionsAndBadStreams) {
   RtBinFile file = llvm::cantFail(packRtBin(makeModel(), tinyConfig()));
   RtBinFile v2 = file;
-  v2.isaVersion = 2;
+  v2.isaVersion = 1;
   auto r = unpackRtBin(v2, "m.rtbin");
   ASSERT_FALSE(bool(r));
   EXPECT_EQ(llvm::toString(r.takeError()),
-            "m.rtbin: error: ISA version 2 is not supported (this build "
-            "implements ISA version 1); recompile the model");
+            "m.rtbin: error: ISA version 1 is not supported (this build "
+            "implements ISA version 2); recompile the model");
 
   RtBinFile narrow = file;
   narrow.insnBytes = 8;

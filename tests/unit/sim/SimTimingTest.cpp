@@ -41,7 +41,7 @@ TEST(SimTiming, BroadcastBufferOrdersLdxAndMacs) {
   Program p;
   p.insns = {
       mk(Opcode::Ldx, {3, 0, 8, 0}),             // [0, 2)
-      mk(Opcode::Macs, {0, 2, 0, 8, 0, 0, 2, 1}), // waits for XB: [2, 2+M)
+      mk(Opcode::Macs, {0, 2, 0, 8, 0, 0, 2, 1, 1}), // waits for XB: [2, 2+M)
       mk(Opcode::Shift, {3, 1, 1}),              // MU 3 free: [3, 5)
       mk(Opcode::Ldx, {3, 0, 8, 0}),             // waits for the MACs
   };

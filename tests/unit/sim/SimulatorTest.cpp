@@ -221,7 +221,7 @@ TEST(SimMacs, HardwareLoopEqualsMacShiftSequence) {
   };
   Program p;
   p.insns = {mk(Opcode::Ldx, {3, 0, 5, 0}),
-             mk(Opcode::Macs, {0, 1, 0, 8, 0, 0, 3, 1})};
+             mk(Opcode::Macs, {0, 1, 0, 8, 0, 0, 3, 1, 1})};
   MachineState s = setup();
   Stats st = runOk(p, s, cfg);
   EXPECT_EQ(s.xb, (std::vector<int64_t>{10, 7, 3}));
@@ -258,18 +258,18 @@ TEST(SimMacs, OperandFaults) {
   setRow(s, 3, 0, 0xEA, 0x0C);
   Program p;
   p.insns = {mk(Opcode::Ldx, {3, 0, 5, 0}),
-             mk(Opcode::Macs, {0, 1, 0, 8, 0, 0, 0, 1})};
+             mk(Opcode::Macs, {0, 1, 0, 8, 0, 0, 0, 1, 1})};
   expectFault(p, s, "t.rtbin: insn #1 (macs): error: operand n = 0");
-  p.insns[1] = mk(Opcode::Macs, {0, 1, 0, 8, 0, 1, 3, 1});
+  p.insns[1] = mk(Opcode::Macs, {0, 1, 0, 8, 0, 1, 3, 1, 1});
   expectFault(p, s, "t.rtbin: insn #1 (macs): error: XB lanes [1, 4) out of "
                     "range: XB holds 3 words");
-  p.insns[1] = mk(Opcode::Macs, {0, 1, 0, 8, 0, 0, 3, 2});
+  p.insns[1] = mk(Opcode::Macs, {0, 1, 0, 8, 0, 0, 3, 2, 1});
   expectFault(p, s, "t.rtbin: insn #1 (macs): error: operand dir = 2");
   // Stepping past the segment end faults inside the loop.
   MachineState s2 = makeState(tinyConfig());
   setRow(s2, 3, 0, 0xEA, 0x0C);
   s2.setOffset(0, 2);
-  p.insns[1] = mk(Opcode::Macs, {0, 1, 0, 8, 0, 0, 3, 1});
+  p.insns[1] = mk(Opcode::Macs, {0, 1, 0, 8, 0, 0, 3, 1, 1});
   expectFault(p, s2, "t.rtbin: insn #1 (macs): error: shift out of range: "
                      "MU 0 offset 3+1 = 4");
 }
