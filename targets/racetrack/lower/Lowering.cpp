@@ -703,6 +703,9 @@ racetrack::lowerToRacetrack(const Graph &g, const DeviceConfig &cfg,
   if (options.placement == place::Strategy::Auto)
     schedules = {ScheduleOptions{false}, ScheduleOptions{true}};
   std::optional<PlacedSchedule> best;
+  // The baseline: ofu on the first schedule tried (the straight one for
+  // auto, i.e. what --placement=ofu compiles).
+  std::optional<uint64_t> ofuShifts;
   for (ScheduleOptions sched : schedules) {
     Lowerer first(g, cfg, modelName, sched);
     auto traced = first.run();
@@ -716,6 +719,8 @@ racetrack::lowerToRacetrack(const Graph &g, const DeviceConfig &cfg,
                         .count();
     if (!placed)
       return placed.takeError();
+    if (!ofuShifts)
+      ofuShifts = placed->ofuShifts;
     if (!best || placed->shifts < best->shifts)
       best = std::move(*placed);
   }
@@ -731,7 +736,7 @@ racetrack::lowerToRacetrack(const Graph &g, const DeviceConfig &cfg,
     summary->strategy = options.placement;
     summary->schedule = best->schedule;
     summary->predictedShifts = 0;
-    summary->ofuShifts = best->ofuShifts;
+    summary->ofuShifts = *ofuShifts;
     summary->groupsPerStrategy = best->groupsPerStrategy;
     summary->layerShifts.assign(model->layers.size(), 0);
     // Walk every trace with its placement, charging each move to the layer

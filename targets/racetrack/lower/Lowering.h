@@ -45,7 +45,9 @@ struct PlacementSummary {
   /// independently of any simulation.
   uint64_t predictedShifts = 0;
   std::vector<uint64_t> layerShifts;
-  /// The same for the `ofu` placement of the same schedule (the baseline).
+  /// The same for the `ofu` placement of the schedule the named strategies
+  /// use (straight unless LowerOptions::schedule says otherwise): what
+  /// --placement=ofu compiles, the baseline.
   uint64_t ofuShifts = 0;
   /// MU groups (a lockstep set of weight MUs, or one activation MU) per
   /// strategy that placed them (Auto picks per group), by CLI order.

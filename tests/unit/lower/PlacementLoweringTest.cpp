@@ -25,7 +25,8 @@ namespace {
 /// predicted shifts, or -1 if the strategy refused the model (only exact
 /// may, past its size limit).
 int64_t checkStrategy(CnnBuilder &b, ValueId last, const DeviceConfig &cfg,
-                      place::Strategy strategy, unsigned seed) {
+                      place::Strategy strategy, unsigned seed,
+                      uint64_t &ofuBaseline) {
   std::string name = place::getStrategyName(strategy).str();
   SCOPED_TRACE(::testing::Message() << "placement " << name << ", P="
                                     << cfg.portsPerTrack);
@@ -41,6 +42,7 @@ int64_t checkStrategy(CnnBuilder &b, ValueId last, const DeviceConfig &cfg,
         << err;
     return -1;
   }
+  ofuBaseline = summary.ofuShifts;
   const TensorType &xt = b.g.getType(b.x);
   std::vector<float> xs = randomInput(xt.getNumElements(), seed);
   auto run = sim::runOnce(*model, cfg, {xs}, "cnn");
@@ -75,8 +77,15 @@ void checkAllStrategies(CnnBuilder &b, ValueId last, const DeviceConfig &cfg,
                         unsigned seed, bool expectExact) {
   b.finish(last);
   std::map<place::Strategy, int64_t> shifts;
+  std::map<place::Strategy, uint64_t> baselines;
   for (place::Strategy s : place::getAllStrategies())
-    shifts[s] = checkStrategy(b, last, cfg, s, seed);
+    shifts[s] = checkStrategy(b, last, cfg, s, seed, baselines[s]);
+  // Every compile reports the same baseline: what --placement=ofu does.
+  for (auto [s, n] : baselines)
+    if (shifts[s] >= 0) {
+      EXPECT_EQ(int64_t(n), shifts[place::Strategy::Ofu])
+          << place::getStrategyName(s).str();
+    }
   int64_t exact = shifts[place::Strategy::Exact];
   int64_t autoShifts = shifts[place::Strategy::Auto];
   EXPECT_EQ(exact >= 0, expectExact);
