@@ -107,6 +107,12 @@ private:
   llvm::Expected<int64_t *>
   checkHostTransfer(const Insn &in, std::vector<std::vector<int64_t>> &buffers,
                     const char *what);
+  struct VectorRows {
+    const uint8_t *a, *b;
+    uint8_t *o;
+  };
+  llvm::Expected<VectorRows> checkVectorRows(const Insn &in);
+  void vectorCost(Counters &c) const;
   llvm::Error execVMax(const Insn &in, Counters &c);
   llvm::Error execVQAdd(const Insn &in, Counters &c);
   llvm::Error execHIn(const Insn &in, Counters &c);
@@ -667,11 +673,14 @@ llvm::Error Executor::execAccAdd(const Insn &in, Counters &c) {
   return llvm::Error::success();
 }
 
-llvm::Error Executor::execVMax(const Insn &in, Counters &c) {
+/// vmax and vqadd: checks the three row operands (a, b, out; the same
+/// layout in both, static_assert above) and \returns the rows under their
+/// ports.
+llvm::Expected<Executor::VectorRows>
+Executor::checkVectorRows(const Insn &in) {
   int64_t amu = in[VMaxOp::amu], aport = in[VMaxOp::aport];
   int64_t bmu = in[VMaxOp::bmu], bport = in[VMaxOp::bport];
   int64_t omu = in[VMaxOp::omu], oport = in[VMaxOp::oport];
-  int64_t width = in[VMaxOp::width], sign = in[VMaxOp::sign];
   for (auto [name, mu] : {std::pair{"amu", amu}, {"bmu", bmu}, {"omu", omu}})
     if (auto err = checkMu(name, mu))
       return err;
@@ -679,41 +688,46 @@ llvm::Error Executor::execVMax(const Insn &in, Counters &c) {
        {std::pair{"aport", aport}, {"bport", bport}, {"oport", oport}})
     if (auto err = checkPort(name, p))
       return err;
-  if (auto err = checkWidth("width", width))
-    return err;
-  if (auto err = checkSign("sign", sign))
-    return err;
-  const uint8_t *a = state.getRow(amu, state.getPortRow(amu, aport));
-  const uint8_t *b = state.getRow(bmu, state.getPortRow(bmu, bport));
-  uint8_t *o = state.getRow(omu, state.getPortRow(omu, oport));
-  int64_t lanes = state.getTracks() / width;
-  // Lane l of the output depends only on lane l of the inputs, so aliasing
-  // rows are fine.
-  for (int64_t l = 0; l < lanes; ++l) {
-    int64_t x = readWord(a, l, unsigned(width), sign != 0);
-    int64_t y = readWord(b, l, unsigned(width), sign != 0);
-    writeWord(o, l, unsigned(width), std::max(x, y));
-  }
+  return VectorRows{state.getRow(amu, state.getPortRow(amu, aport)),
+                    state.getRow(bmu, state.getPortRow(bmu, bport)),
+                    state.getRow(omu, state.getPortRow(omu, oport))};
+}
+
+/// Two row reads and a row write through the vector unit.
+void Executor::vectorCost(Counters &c) const {
   c.reads += 2;
   c.writes += 1;
   c.energyPj.read += 2 * cfg.readPj;
   c.energyPj.write += cfg.writePj;
   addStep(c, 2 * cfg.readNs + cfg.writeNs);
+}
+
+llvm::Error Executor::execVMax(const Insn &in, Counters &c) {
+  int64_t width = in[VMaxOp::width], sign = in[VMaxOp::sign];
+  auto rows = checkVectorRows(in);
+  if (!rows)
+    return rows.takeError();
+  if (auto err = checkWidth("width", width))
+    return err;
+  if (auto err = checkSign("sign", sign))
+    return err;
+  int64_t lanes = state.getTracks() / width;
+  // Lane l of the output depends only on lane l of the inputs, so aliasing
+  // rows are fine.
+  for (int64_t l = 0; l < lanes; ++l) {
+    int64_t x = readWord(rows->a, l, unsigned(width), sign != 0);
+    int64_t y = readWord(rows->b, l, unsigned(width), sign != 0);
+    writeWord(rows->o, l, unsigned(width), std::max(x, y));
+  }
+  vectorCost(c);
   return llvm::Error::success();
 }
 
 llvm::Error Executor::execVQAdd(const Insn &in, Counters &c) {
-  int64_t amu = in[VQAddOp::amu], aport = in[VQAddOp::aport];
-  int64_t bmu = in[VQAddOp::bmu], bport = in[VQAddOp::bport];
-  int64_t omu = in[VQAddOp::omu], oport = in[VQAddOp::oport];
   int64_t qidx = in[VQAddOp::qidx], width = in[VQAddOp::width];
-  for (auto [name, mu] : {std::pair{"amu", amu}, {"bmu", bmu}, {"omu", omu}})
-    if (auto err = checkMu(name, mu))
-      return err;
-  for (auto [name, p] :
-       {std::pair{"aport", aport}, {"bport", bport}, {"oport", oport}})
-    if (auto err = checkPort(name, p))
-      return err;
+  auto rows = checkVectorRows(in);
+  if (!rows)
+    return rows.takeError();
   if (qidx < 0 || qidx >= int64_t(program.addTable.size()))
     return fault("operand qidx = {}: add table index out of range [0, {})",
                  qidx, program.addTable.size());
@@ -722,26 +736,19 @@ llvm::Error Executor::execVQAdd(const Insn &in, Counters &c) {
   const AddEntry &e = program.addTable[size_t(qidx)];
   if (e.shift < 0 || e.shift > 126)
     return fault("add entry {}: shift {} outside [0, 126]", qidx, e.shift);
-  const uint8_t *a = state.getRow(amu, state.getPortRow(amu, aport));
-  const uint8_t *b = state.getRow(bmu, state.getPortRow(bmu, bport));
-  uint8_t *o = state.getRow(omu, state.getPortRow(omu, oport));
   int64_t lanes = state.getTracks() / width;
   for (int64_t l = 0; l < lanes; ++l) {
-    int64_t x = readWord(a, l, unsigned(width), e.signedA);
-    int64_t y = readWord(b, l, unsigned(width), e.signedB);
+    int64_t x = readWord(rows->a, l, unsigned(width), e.signedA);
+    int64_t y = readWord(rows->b, l, unsigned(width), e.signedB);
     __int128 sum = __int128(x - e.zeroPointA) * e.multiplierA +
                    __int128(y - e.zeroPointB) * e.multiplierB;
     int64_t r = saturate(e.outZeroPoint + roundingShiftRight(sum, e.shift),
                          e.clampMin, e.clampMax);
     if (auto err = checkFits(r, width, e.signedOut, l))
       return err;
-    writeWord(o, l, unsigned(width), r);
+    writeWord(rows->o, l, unsigned(width), r);
   }
-  c.reads += 2;
-  c.writes += 1;
-  c.energyPj.read += 2 * cfg.readPj;
-  c.energyPj.write += cfg.writePj;
-  addStep(c, 2 * cfg.readNs + cfg.writeNs);
+  vectorCost(c);
   return llvm::Error::success();
 }
 
