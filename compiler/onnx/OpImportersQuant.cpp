@@ -302,85 +302,107 @@ static llvm::Error checkBias(NodeContext &ctx, unsigned i, int64_t m) {
   return llvm::Error::success();
 }
 
-llvm::Error rtc::onnx::importQLinearConv(NodeContext &ctx) {
-  TensorType x = ctx.getInputType(0);
-  TensorType w = ctx.getInputType(3);
-  auto conv = readConvAttrs(ctx, x, w);
-  if (!conv)
-    return conv.takeError();
-  auto xp = readQuantParams(ctx, 1u, 2, x, std::nullopt, x.elemType, "x_scale",
-                            "x_zero_point");
-  if (!xp)
-    return xp.takeError();
-  auto wp =
-      readQuantParams(ctx, 4u, 5, w, 0, w.elemType, "w_scale", "w_zero_point");
-  if (!wp)
-    return wp.takeError();
-  auto yp = readQuantParams(ctx, 6u, 7, x, std::nullopt, DType::U8, "y_scale",
-                            "y_zero_point");
-  if (!yp)
-    return yp.takeError();
+/// The operands of QLinearConv / QLinearMatMul (inputs a, a_scale,
+/// a_zero_point, b, b_scale, b_zero_point, y_scale, y_zero_point) or of
+/// ConvInteger / MatMulInteger (a, b, a_zero_point, b_zero_point), read and
+/// checked: the quantized values a and b and, for the QLinear forms, the
+/// requantization to y.
+struct QuantBinaryOperands {
+  ValueId a, b;
+  RequantAttrs requant;
+};
+
+/// Reads the operands of \p ctx, a QLinear op if \p qlinear else an
+/// Integer op; \p aName / \p bName name the operands ("x"/"w", "a"/"b") and
+/// \p bAxis is the axis of b's per-channel parameters. Every problem is
+/// reported at once.
+static llvm::Expected<QuantBinaryOperands>
+readQuantBinaryOperands(NodeContext &ctx, bool qlinear, const char *aName,
+                        const char *bName, std::optional<int64_t> bAxis) {
+  unsigned bIdx = qlinear ? 3 : 1;
+  TensorType a = ctx.getInputType(0);
+  TensorType b = ctx.getInputType(bIdx);
+  auto name = [](const char *operand, const char *what) {
+    return std::string(operand) + what;
+  };
+  std::string aScale = name(aName, "_scale"), aZp = name(aName, "_zero_point");
+  std::string bScale = name(bName, "_scale"), bZp = name(bName, "_zero_point");
+  auto ap = readQuantParams(ctx, qlinear ? std::optional<unsigned>(1u)
+                                         : std::nullopt,
+                            2, a, std::nullopt, a.elemType,
+                            aScale.c_str(), aZp.c_str());
+  if (!ap)
+    return ap.takeError();
+  auto bp = readQuantParams(ctx, qlinear ? std::optional<unsigned>(4u)
+                                         : std::nullopt,
+                            qlinear ? 5 : 3, b, bAxis, b.elemType,
+                            bScale.c_str(), bZp.c_str());
+  if (!bp)
+    return bp.takeError();
+  std::optional<ReadParams> yp;
+  if (qlinear) {
+    auto y = readQuantParams(ctx, 6u, 7, a, std::nullopt, DType::U8,
+                             "y_scale", "y_zero_point");
+    if (!y)
+      return y.takeError();
+    yp = std::move(*y);
+  }
   ErrorList errors;
-  errors.add(
-      checkSameType(ctx, xp->zeroPointType, x.elemType, "x_zero_point", "x"));
-  errors.add(
-      checkSameType(ctx, wp->zeroPointType, w.elemType, "w_zero_point", "w"));
-  if (yp->zeroPointType != DType::U8 && yp->zeroPointType != DType::I8)
+  errors.add(checkSameType(ctx, ap->zeroPointType, a.elemType, aZp.c_str(),
+                           aName));
+  errors.add(checkSameType(ctx, bp->zeroPointType, b.elemType, bZp.c_str(),
+                           bName));
+  if (yp && yp->zeroPointType != DType::U8 && yp->zeroPointType != DType::I8)
     errors.add(ctx.error("operand 'y_zero_point' must be u8 or i8, got {}",
                          getDTypeName(yp->zeroPointType).str()));
-  if (ctx.hasInput(8))
-    errors.add(checkBias(ctx, 8, w.shape[0]));
   if (!errors.empty())
     return errors.take();
+  QuantBinaryOperands out;
+  out.requant = yp ? makeRequant(ap->params.scales[0], bp->params.scales,
+                                 yp->params.scales[0],
+                                 yp->params.zeroPoints[0], yp->zeroPointType)
+                   : makeRawI32();
+  auto av = getQuantizedOperand(ctx, 0, ap->params, aName);
+  if (!av)
+    return av.takeError();
+  auto bv = getQuantizedOperand(ctx, bIdx, bp->params, bName);
+  if (!bv)
+    return bv.takeError();
+  out.a = *av;
+  out.b = *bv;
+  return out;
+}
 
+llvm::Error rtc::onnx::importQLinearConv(NodeContext &ctx) {
+  auto conv = readConvAttrs(ctx, ctx.getInputType(0), ctx.getInputType(3));
+  if (!conv)
+    return conv.takeError();
+  auto ops = readQuantBinaryOperands(ctx, /*qlinear=*/true, "x", "w", 0);
+  if (!ops)
+    return ops.takeError();
+  if (ctx.hasInput(8))
+    if (auto err = checkBias(ctx, 8, ctx.getInputType(3).shape[0]))
+      return err;
   QConvAttrs attrs;
   attrs.conv = std::move(*conv);
-  attrs.requant =
-      makeRequant(xp->params.scales[0], wp->params.scales, yp->params.scales[0],
-                  yp->params.zeroPoints[0], yp->zeroPointType);
-  auto xv = getQuantizedOperand(ctx, 0, xp->params, "x");
-  if (!xv)
-    return xv.takeError();
-  auto wv = getQuantizedOperand(ctx, 3, wp->params, "w");
-  if (!wv)
-    return wv.takeError();
-  llvm::SmallVector<ValueId, 3> operands = {*xv, *wv};
+  attrs.requant = std::move(ops->requant);
+  llvm::SmallVector<ValueId, 3> operands = {ops->a, ops->b};
   if (ctx.hasInput(8))
     operands.push_back(ctx.getInputValue(8));
   return ctx.emit(OpKind::QConv, operands, attrs).takeError();
 }
 
 llvm::Error rtc::onnx::importConvInteger(NodeContext &ctx) {
-  TensorType x = ctx.getInputType(0);
-  TensorType w = ctx.getInputType(1);
-  auto conv = readConvAttrs(ctx, x, w);
+  auto conv = readConvAttrs(ctx, ctx.getInputType(0), ctx.getInputType(1));
   if (!conv)
     return conv.takeError();
-  auto xp = readQuantParams(ctx, std::nullopt, 2, x, std::nullopt, x.elemType,
-                            "x_scale", "x_zero_point");
-  if (!xp)
-    return xp.takeError();
-  auto wp = readQuantParams(ctx, std::nullopt, 3, w, 0, w.elemType, "w_scale",
-                            "w_zero_point");
-  if (!wp)
-    return wp.takeError();
-  ErrorList errors;
-  errors.add(
-      checkSameType(ctx, xp->zeroPointType, x.elemType, "x_zero_point", "x"));
-  errors.add(
-      checkSameType(ctx, wp->zeroPointType, w.elemType, "w_zero_point", "w"));
-  if (!errors.empty())
-    return errors.take();
+  auto ops = readQuantBinaryOperands(ctx, /*qlinear=*/false, "x", "w", 0);
+  if (!ops)
+    return ops.takeError();
   QConvAttrs attrs;
   attrs.conv = std::move(*conv);
-  attrs.requant = makeRawI32();
-  auto xv = getQuantizedOperand(ctx, 0, xp->params, "x");
-  if (!xv)
-    return xv.takeError();
-  auto wv = getQuantizedOperand(ctx, 1, wp->params, "w");
-  if (!wv)
-    return wv.takeError();
-  return ctx.emit(OpKind::QConv, {*xv, *wv}, attrs).takeError();
+  attrs.requant = std::move(ops->requant);
+  return ctx.emit(OpKind::QConv, {ops->a, ops->b}, attrs).takeError();
 }
 
 //===----------------------------------------------------------------------===//
@@ -395,65 +417,19 @@ static std::optional<int64_t> columnAxis(const TensorType &b) {
 }
 
 llvm::Error rtc::onnx::importQLinearMatMul(NodeContext &ctx) {
-  TensorType a = ctx.getInputType(0);
-  TensorType b = ctx.getInputType(3);
-  auto ap = readQuantParams(ctx, 1u, 2, a, std::nullopt, a.elemType, "a_scale",
-                            "a_zero_point");
-  if (!ap)
-    return ap.takeError();
-  auto bp = readQuantParams(ctx, 4u, 5, b, columnAxis(b), b.elemType, "b_scale",
-                            "b_zero_point");
-  if (!bp)
-    return bp.takeError();
-  auto yp = readQuantParams(ctx, 6u, 7, a, std::nullopt, DType::U8, "y_scale",
-                            "y_zero_point");
-  if (!yp)
-    return yp.takeError();
-  ErrorList errors;
-  errors.add(
-      checkSameType(ctx, ap->zeroPointType, a.elemType, "a_zero_point", "a"));
-  errors.add(
-      checkSameType(ctx, bp->zeroPointType, b.elemType, "b_zero_point", "b"));
-  if (yp->zeroPointType != DType::U8 && yp->zeroPointType != DType::I8)
-    errors.add(ctx.error("operand 'y_zero_point' must be u8 or i8, got {}",
-                         getDTypeName(yp->zeroPointType).str()));
-  if (!errors.empty())
-    return errors.take();
-  RequantAttrs attrs =
-      makeRequant(ap->params.scales[0], bp->params.scales, yp->params.scales[0],
-                  yp->params.zeroPoints[0], yp->zeroPointType);
-  auto av = getQuantizedOperand(ctx, 0, ap->params, "a");
-  if (!av)
-    return av.takeError();
-  auto bv = getQuantizedOperand(ctx, 3, bp->params, "b");
-  if (!bv)
-    return bv.takeError();
-  return ctx.emit(OpKind::QMatMul, {*av, *bv}, attrs).takeError();
+  auto ops = readQuantBinaryOperands(ctx, /*qlinear=*/true, "a", "b",
+                                     columnAxis(ctx.getInputType(3)));
+  if (!ops)
+    return ops.takeError();
+  return ctx.emit(OpKind::QMatMul, {ops->a, ops->b}, ops->requant)
+      .takeError();
 }
 
 llvm::Error rtc::onnx::importMatMulInteger(NodeContext &ctx) {
-  TensorType a = ctx.getInputType(0);
-  TensorType b = ctx.getInputType(1);
-  auto ap = readQuantParams(ctx, std::nullopt, 2, a, std::nullopt, a.elemType,
-                            "a_scale", "a_zero_point");
-  if (!ap)
-    return ap.takeError();
-  auto bp = readQuantParams(ctx, std::nullopt, 3, b, columnAxis(b), b.elemType,
-                            "b_scale", "b_zero_point");
-  if (!bp)
-    return bp.takeError();
-  ErrorList errors;
-  errors.add(
-      checkSameType(ctx, ap->zeroPointType, a.elemType, "a_zero_point", "a"));
-  errors.add(
-      checkSameType(ctx, bp->zeroPointType, b.elemType, "b_zero_point", "b"));
-  if (!errors.empty())
-    return errors.take();
-  auto av = getQuantizedOperand(ctx, 0, ap->params, "a");
-  if (!av)
-    return av.takeError();
-  auto bv = getQuantizedOperand(ctx, 1, bp->params, "b");
-  if (!bv)
-    return bv.takeError();
-  return ctx.emit(OpKind::QMatMul, {*av, *bv}, makeRawI32()).takeError();
+  auto ops = readQuantBinaryOperands(ctx, /*qlinear=*/false, "a", "b",
+                                     columnAxis(ctx.getInputType(1)));
+  if (!ops)
+    return ops.takeError();
+  return ctx.emit(OpKind::QMatMul, {ops->a, ops->b}, ops->requant)
+      .takeError();
 }
