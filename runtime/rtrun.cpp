@@ -97,7 +97,9 @@ static llvm::Expected<std::vector<float>> readInput(llvm::StringRef path,
   if (got == want) {
     numSamples = 1;
     isBatch = false;
-  } else if (!got.empty() && got.drop_front() == rest) {
+  } else if (!want.empty() && want[0] == 1 && !got.empty() &&
+             got.drop_front() == rest) {
+    // N samples of the model's shape without its batch dim of 1.
     numSamples = got[0];
     isBatch = true;
   } else if (!got.empty() && got.drop_front() == want) {
@@ -108,7 +110,10 @@ static llvm::Expected<std::vector<float>> readInput(llvm::StringRef path,
                                   "'{}' has shape {}; expected that shape, "
                                   "or N x {}",
                                   shapeStr(got), entry.name, shapeStr(want),
-                                  rest.empty() ? "1" : shapeStr(rest)));
+                                  !want.empty() && want[0] != 1
+                                      ? shapeStr(want)
+                                  : rest.empty() ? "1"
+                                                 : shapeStr(rest)));
   }
   if (numSamples < 1)
     return fail(path, "input batch is empty");
@@ -427,6 +432,8 @@ int main(int argc, char **argv) {
   auto model = unpackRtBin(*file, modelOpt);
   if (!model)
     return report(model.takeError());
+  if (auto err = sim::checkHostTensors(*model, *cfg, modelOpt))
+    return report(std::move(err));
 
   sim::HostIOLayout layout = sim::getHostIOLayout(*model);
   if (layout.inputs.size() != 1)

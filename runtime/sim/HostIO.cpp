@@ -75,11 +75,31 @@ std::vector<float> sim::dequantizeHostOutput(const TensorEntry &entry,
   return out;
 }
 
+llvm::Error sim::checkHostTensors(const racetrack::CompiledModel &model,
+                                  const racetrack::DeviceConfig &cfg,
+                                  llvm::StringRef modelName) {
+  for (const TensorEntry &e : model.tensors) {
+    int64_t bits = e.type.quant && e.type.quant->bits ? e.type.quant->bits
+                                                      : 8;
+    // Element counts are at most 2^62 (checkRtBin), so compare in 128 bits.
+    __int128 need = __int128(e.type.getNumElements()) * bits;
+    if (need > __int128(cfg.capacityBits()))
+      return emitError(Location::inFile(modelName),
+                       "tensor '{}' ({}) has {} elements, more than the "
+                       "device's {} bits hold",
+                       e.name, e.type.str(), e.type.getNumElements(),
+                       cfg.capacityBits());
+  }
+  return llvm::Error::success();
+}
+
 llvm::Expected<MachineState> sim::prepareMachine(
     const racetrack::CompiledModel &model, const racetrack::DeviceConfig &cfg,
     const HostIOLayout &layout, llvm::ArrayRef<llvm::ArrayRef<float>> inputs,
     llvm::StringRef modelName) {
   Location loc = Location::inFile(modelName);
+  if (auto err = checkHostTensors(model, cfg, modelName))
+    return err;
   if (inputs.size() != layout.inputs.size())
     return emitError(loc, "the model has {} input(s), but {} were given",
                      layout.inputs.size(), inputs.size());

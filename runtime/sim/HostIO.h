@@ -45,6 +45,15 @@ struct HostIOLayout {
 /// model.tensors, valid while \p model is).
 HostIOLayout getHostIOLayout(const racetrack::CompiledModel &model);
 
+/// Checks that every tensor entry of \p model fits \p cfg: its elements
+/// (at their bit width) are at most the device's capacity, since every
+/// input element is written into a row and every output element read from
+/// one. A larger entry (a corrupted or foreign file) is an error located at
+/// \p modelName, so that no driver allocates host buffers for it.
+llvm::Error checkHostTensors(const racetrack::CompiledModel &model,
+                             const racetrack::DeviceConfig &cfg,
+                             llvm::StringRef modelName);
+
 /// \returns the index along \p axis (0 <= axis < rank) of the element at
 /// row-major flat index \p flat of a tensor of \p shape.
 int64_t getAxisIndex(llvm::ArrayRef<int64_t> shape, int64_t axis, int64_t flat);
