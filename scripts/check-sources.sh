@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
-libs=(ir passes targets runtime compiler/onnx)
+libs=(ir passes targets runtime compiler/onnx tools)
 hits=$(grep -rnE '\b(throw|catch)\b' --include='*.cpp' --include='*.h' \
   "${libs[@]}" | grep -v '^compiler/onnx/OnnxBoundary.cpp:' |
   grep -vE ':[0-9]+:\s*(//|///|\*)' || true)
