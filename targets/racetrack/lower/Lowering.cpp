@@ -38,9 +38,10 @@
 // outputs per weight MU; C = ceil(K' / D) chunks, G = ceil(N / lw) groups;
 // MU base + c*G + g holds rows W'[c*D + r, g*lw ..]. Per output position:
 //   clracc chunk 0 per group with bias' (biasTable), chunks >= 1 with none;
-//   for each activation row piece: shift + ldx it, then for each part of its
-//     k range inside one chunk and one port segment: shift the chunk's MUs
-//     to the part's first offset and `macs` over it (dir +1);
+//   for each activation row piece: shift + ldx it, then its k range chunk
+//     by chunk as `macs` runs over the rows the placement gave those k
+//     (emitMacRun: consecutive offsets in one direction, several ports per
+//     offset; the zig-zag schedule walks odd positions backwards);
 //   accadd chunk c into chunk 0 per group (c >= 1);
 //   req per group (requantTable entry: the node's multipliers/shifts sliced
 //     to the group's outputs, its zero point and clamp) into channel row g
