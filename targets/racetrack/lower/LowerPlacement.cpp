@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <map>
 
 using namespace rtc;
 using namespace rtc::racetrack;
@@ -142,58 +143,80 @@ static std::vector<int32_t> expandPlacement(const place::Placement &compact,
   return map;
 }
 
+/// A placement of one compact trace: the chosen rows, the strategy that
+/// chose them, their cost and the cost of ofu (shifts of one MU).
+struct CachedPlacement {
+  place::Placement placement;
+  place::Strategy strategy = place::Strategy::Ofu;
+  int64_t cost = 0, ofuCost = 0;
+};
+
+/// Placements by compact trace ({numItems, initialOffset, accesses...}),
+/// shared by the schedules one lowerToRacetrack tries.
+using PlacementCache = std::map<std::vector<int32_t>, CachedPlacement>;
+
 /// Places every group of \p groups with \p strategy; Auto tries every
 /// strategy on each group (exact where it is within its limit) and keeps
 /// the cheapest.
 static llvm::Expected<PlacedSchedule>
 placeGroups(std::vector<GroupTrace> groups, ScheduleOptions schedule,
             const DeviceConfig &cfg, place::Strategy strategy,
-            const place::PlaceOptions &opts, llvm::StringRef modelName) {
+            const place::PlaceOptions &opts, llvm::StringRef modelName,
+            PlacementCache &cache) {
   place::TrackGeometry geom{cfg.domainsPerTrack, cfg.portsPerTrack};
   PlacedSchedule ps;
   ps.schedule = schedule;
   ps.groupsPerStrategy.assign(place::getAllStrategies().size(), 0);
   std::vector<int32_t> rows;
+  bool isAuto = strategy == place::Strategy::Auto;
   for (const GroupTrace &gt : groups) {
     if (size_t(gt.leader) >= ps.maps.size())
       ps.maps.resize(size_t(gt.leader) + 1);
     if (gt.trace.accesses.empty())
       continue;
     place::AccessTrace trace = compactTrace(gt.trace, rows);
-    auto cost = [&](const place::Placement &p) {
-      return uint64_t(place::traceShifts(trace, p, geom) * gt.size);
-    };
-    std::optional<place::Placement> chosen;
-    place::Strategy used = strategy;
-    uint64_t chosenCost = 0;
-    for (place::Strategy s : place::getAllStrategies()) {
-      bool isAuto = strategy == place::Strategy::Auto;
-      bool wanted = s == place::Strategy::Ofu ||
-                    (!isAuto && s == strategy) ||
-                    (isAuto && s != place::Strategy::Auto &&
-                     (s != place::Strategy::Exact ||
-                      trace.numItems <= opts.exactLimit));
-      if (!wanted)
-        continue;
-      auto p = place::placeTrace(trace, geom, s, opts);
-      if (!p)
-        return makeError(Location::inFile(modelName),
-                         fmt::format("placing MU {} ({} lockstep MUs, {} "
-                                     "rows accessed): {}",
-                                     gt.leader, gt.size, trace.numItems,
-                                     llvm::toString(p.takeError())));
-      uint64_t c = cost(*p);
-      if (s == place::Strategy::Ofu)
-        ps.ofuShifts += c;
-      if (isAuto ? !chosen || c < chosenCost : s == strategy) {
-        chosen = std::move(*p);
-        chosenCost = c;
-        used = s;
+    // Groups with the same compact trace (often the same group under both
+    // schedules) get the same placement: place each trace once.
+    std::vector<int32_t> key = {int32_t(trace.numItems),
+                                int32_t(trace.initialOffset)};
+    key.insert(key.end(), trace.accesses.begin(), trace.accesses.end());
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+      CachedPlacement entry;
+      std::optional<place::Placement> chosen;
+      for (place::Strategy s : place::getAllStrategies()) {
+        bool wanted = s == place::Strategy::Ofu ||
+                      (!isAuto && s == strategy) ||
+                      (isAuto && s != place::Strategy::Auto &&
+                       (s != place::Strategy::Exact ||
+                        trace.numItems <= opts.exactLimit));
+        if (!wanted)
+          continue;
+        auto p = place::placeTrace(trace, geom, s, opts);
+        if (!p)
+          return makeError(Location::inFile(modelName),
+                           fmt::format("placing MU {} ({} lockstep MUs, {} "
+                                       "rows accessed): {}",
+                                       gt.leader, gt.size, trace.numItems,
+                                       llvm::toString(p.takeError())));
+        int64_t c = place::traceShifts(trace, *p, geom);
+        if (s == place::Strategy::Ofu)
+          entry.ofuCost = c;
+        if (isAuto ? !chosen || c < entry.cost : s == strategy) {
+          chosen = std::move(*p);
+          entry.cost = c;
+          entry.strategy = s;
+        }
       }
+      entry.placement = std::move(*chosen);
+      it = cache.emplace(std::move(key), std::move(entry)).first;
     }
-    ps.shifts += chosenCost;
-    ++ps.groupsPerStrategy[size_t(used)];
-    ps.maps[size_t(gt.leader)] = expandPlacement(*chosen, rows, cfg.domainsPerTrack);
+    const CachedPlacement &entry = it->second;
+    ps.ofuShifts += uint64_t(entry.ofuCost * gt.size);
+    ps.shifts += uint64_t(entry.cost * gt.size);
+    ++ps.groupsPerStrategy[size_t(entry.strategy)];
+    ps.maps[size_t(gt.leader)] =
+        expandPlacement(entry.placement, rows, cfg.domainsPerTrack);
   }
   ps.groups = std::move(groups);
   return ps;
@@ -213,6 +236,7 @@ racetrack::lowerToRacetrack(const Graph &g, const DeviceConfig &cfg,
   // The baseline: ofu on the first schedule tried (the straight one for
   // auto, i.e. what --placement=ofu compiles).
   std::optional<uint64_t> ofuShifts;
+  PlacementCache cache;
   for (ScheduleOptions sched : schedules) {
     Lowerer first(g, cfg, modelName, sched);
     auto traced = first.run();
@@ -220,7 +244,7 @@ racetrack::lowerToRacetrack(const Graph &g, const DeviceConfig &cfg,
       return traced.takeError();
     auto t0 = std::chrono::steady_clock::now();
     auto placed = placeGroups(first.getTraces(), sched, cfg, options.placement,
-                              options.placeOptions, modelName);
+                              options.placeOptions, modelName, cache);
     placeSeconds += std::chrono::duration<double>(
                         std::chrono::steady_clock::now() - t0)
                         .count();
