@@ -19,7 +19,8 @@ using namespace rtc::rtcc;
 using namespace rtc::racetrack;
 
 static std::string scheduleName(const ScheduleOptions &s) {
-  return s.zigzag ? "zig-zag" : "straight";
+  std::string name = s.zigzag ? "zig-zag" : "straight";
+  return s.snake ? name + " snake" : name;
 }
 
 static double percentFewer(uint64_t value, uint64_t baseline) {

@@ -395,7 +395,8 @@ llvm::Error Lowerer::lowerQConv(const Node &node) {
   Act o = allocAct(node.results[0], *of, os);
   std::vector<RowPiece> pieces;
   for (int64_t oh = 0; oh < o.H; ++oh)
-    for (int64_t ow = 0; ow < o.W; ++ow) {
+    for (int64_t i = 0; i < o.W; ++i) {
+      int64_t ow = column(oh, i, o.W);
       pieces.clear();
       for (int64_t dy = 0; dy < KH; ++dy)
         for (int64_t dx = 0; dx < KW; ++dx) {
@@ -407,7 +408,7 @@ llvm::Error Lowerer::lowerQConv(const Node &node) {
                               a.lanesInRow(cr)});
         }
       reducePosition(*wb, a, pieces, o, o.rowAt(oh + o.padT, ow + o.padL, 0),
-                     reversed(oh * o.W + ow));
+                     reversed(oh * o.W + i));
     }
   acts[node.results[0].index] = o;
   return llvm::Error::success();
@@ -460,8 +461,9 @@ llvm::Error Lowerer::lowerMaxPool(const Node &node) {
   // its taps inside the input, as the golden max_pool does. The first tap
   // is copied, the others are folded in with vmax.
   for (int64_t oh = 0; oh < o.H; ++oh)
-    for (int64_t ow = 0; ow < o.W; ++ow)
+    for (int64_t i = 0; i < o.W; ++i)
       for (int64_t cr = 0; cr < o.CR; ++cr) {
+        int64_t ow = column(oh, i, o.W);
         int64_t orow = o.rowAt(oh + o.padT, ow + o.padL, cr);
         bool first = true;
         for (int64_t dy = 0; dy < win.kh; ++dy)

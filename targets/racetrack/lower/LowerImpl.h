@@ -196,6 +196,11 @@ private:
                   std::vector<MacAccess> &run);
   /// Whether output position \p pos walks its reduction backwards.
   bool reversed(int64_t pos) const { return sched.zigzag && pos % 2 == 1; }
+  /// The output column visited \p i-th in output row \p row of a window op
+  /// \p width wide: right to left in odd rows under the snake schedule.
+  int64_t column(int64_t row, int64_t i, int64_t width) const {
+    return sched.snake && row % 2 == 1 ? width - 1 - i : i;
+  }
 
   llvm::Expected<ActFormat> getActFormat(const TensorType &t,
                                          const Location &loc,

@@ -231,7 +231,10 @@ racetrack::lowerToRacetrack(const Graph &g, const DeviceConfig &cfg,
   // Pass 1 per candidate schedule: record the access traces.
   std::vector<ScheduleOptions> schedules = {options.schedule};
   if (options.placement == place::Strategy::Auto)
-    schedules = {ScheduleOptions{false}, ScheduleOptions{true}};
+    // Straight first (the ofu baseline), then the two that pay off: the
+    // zig-zag reduction walk in row-major and in snake order.
+    schedules = {ScheduleOptions{false, false}, ScheduleOptions{true, false},
+                 ScheduleOptions{true, true}};
   std::optional<PlacedSchedule> best;
   // The baseline: ofu on the first schedule tried (the straight one for
   // auto, i.e. what --placement=ofu compiles).

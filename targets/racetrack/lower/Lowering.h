@@ -23,6 +23,10 @@ struct ScheduleOptions {
   /// Alternate the direction of the reduction walk between consecutive
   /// output positions (zig-zag), so the weight MUs never shift back.
   bool zigzag = false;
+  /// Visit the output positions of convs and pools row by row in snake
+  /// order (odd rows right to left), so consecutive positions stay
+  /// neighbours at the end of a row.
+  bool snake = false;
 };
 
 /// How lowerToRacetrack places data (docs/placement.md).

@@ -26,12 +26,13 @@ namespace {
 /// may, past its size limit).
 int64_t checkStrategy(CnnBuilder &b, ValueId last, const DeviceConfig &cfg,
                       place::Strategy strategy, unsigned seed,
-                      uint64_t &ofuBaseline) {
+                      uint64_t &ofuBaseline, ScheduleOptions schedule = {}) {
   std::string name = place::getStrategyName(strategy).str();
   SCOPED_TRACE(::testing::Message() << "placement " << name << ", P="
                                     << cfg.portsPerTrack);
   LowerOptions opts;
   opts.placement = strategy;
+  opts.schedule = schedule;
   opts.placeOptions.exactLimit = 16;
   PlacementSummary summary;
   auto model = lowerToRacetrack(b.g, cfg, "cnn.onnx", opts, &summary);
@@ -124,5 +125,30 @@ TEST(PlacementLowering, DeeperCnnFourBitsExactRefusesLargeGroups) {
     ValueId y = b.fc(b.maxPool(s, 2, 1), 5, DType::I8);
     // 64 rows per MU: the activation MUs hold more than 16 accessed rows.
     checkAllStrategies(b, y, makeConfig(32, 64, ports), 12, false);
+  }
+}
+
+TEST(PlacementLowering, EveryScheduleBitExactAndPredicted) {
+  // Each schedule with a named strategy (auto picks its own): zig-zag walks
+  // and snake-order positions keep the numerics and the prediction exact.
+  for (ScheduleOptions sched : {ScheduleOptions{false, false},
+                                ScheduleOptions{true, false},
+                                ScheduleOptions{false, true},
+                                ScheduleOptions{true, true}}) {
+    SCOPED_TRACE(::testing::Message() << "zigzag " << sched.zigzag
+                                      << " snake " << sched.snake);
+    CnnBuilder b(13, 8);
+    ValueId x = b.input({1, 3, 7, 6});
+    ValueId y = b.conv(x, 5, 3, 1, {1, 1, 1, 1}, 1, DType::U8);
+    y = b.maxPool(y, 2, 1);
+    y = b.conv(y, 4, 3, 2, {1, 0, 1, 0}, 1, DType::I8);
+    y = b.fc(y, 3, DType::I8);
+    b.finish(y);
+    uint64_t baseline = 0;
+    for (place::Strategy s :
+         {place::Strategy::Ofu, place::Strategy::ShiftsReduce})
+      EXPECT_GE(checkStrategy(b, y, makeConfig(32, 16, 2), s, 13, baseline,
+                              sched),
+                0);
   }
 }
