@@ -142,12 +142,14 @@ sim::dequantizeHostOutputs(const HostIOLayout &layout,
 
 llvm::Expected<HostRunResult> sim::runOnce(
     const racetrack::CompiledModel &model, const racetrack::DeviceConfig &cfg,
-    llvm::ArrayRef<llvm::ArrayRef<float>> inputs, llvm::StringRef modelName) {
+    llvm::ArrayRef<llvm::ArrayRef<float>> inputs, llvm::StringRef modelName,
+    const RunOptions &options) {
   HostIOLayout layout = getHostIOLayout(model);
   auto state = prepareMachine(model, cfg, layout, inputs, modelName);
   if (!state)
     return state.takeError();
-  auto stats = run(model.program, *state, cfg, model.layers, modelName);
+  auto stats =
+      run(model.program, *state, cfg, model.layers, modelName, options);
   if (!stats)
     return stats.takeError();
   HostRunResult result;

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "runtime/sim/MachineState.h"
+#include "runtime/sim/Simulator.h"
 #include "runtime/sim/Stats.h"
 
 #include "targets/racetrack/isa/DeviceConfig.h"
@@ -101,10 +102,12 @@ struct HostRunResult {
 /// the model's layer table) and the output read-back. \p inputs holds one
 /// f32 sample per input entry, in model.tensors order. Errors are those of
 /// prepareMachine and the simulator's faults, located at \p modelName.
+/// \p options: RunOptions::timing false skips the timing model (Simulator.h).
 llvm::Expected<HostRunResult>
 runOnce(const racetrack::CompiledModel &model,
         const racetrack::DeviceConfig &cfg,
         llvm::ArrayRef<llvm::ArrayRef<float>> inputs,
-        llvm::StringRef modelName = "<model>");
+        llvm::StringRef modelName = "<model>",
+        const RunOptions &options = {});
 
 } // namespace rtc::sim

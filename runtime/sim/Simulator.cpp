@@ -317,10 +317,23 @@ static void finishEnergy(Counters &c, const DeviceConfig &cfg) {
             e.leakage;
 }
 
+/// The device area for the widest MAC operands \p exec executed (8 x 8 if
+/// it executed no MAC).
+static void setArea(Stats &stats, const Executor &exec,
+                    const DeviceConfig &cfg) {
+  if (exec.maxWeightBits) {
+    stats.areaWeightBits = exec.maxWeightBits;
+    stats.areaActivationBits = exec.maxActivationBits;
+  }
+  stats.areaMm2 =
+      computeArea(cfg, stats.areaWeightBits, stats.areaActivationBits).totalMm2;
+}
+
 llvm::Expected<Stats> rtc::sim::run(const Program &program, MachineState &state,
                                     const DeviceConfig &cfg,
                                     llvm::ArrayRef<LayerEntry> layers,
-                                    llvm::StringRef programName) {
+                                    llvm::StringRef programName,
+                                    const RunOptions &options) {
   if (state.getNumMus() != cfg.numMus() ||
       state.getRowsPerMu() != cfg.domainsPerTrack ||
       state.getTracks() != cfg.tracksPerMu ||
@@ -343,6 +356,16 @@ llvm::Expected<Stats> rtc::sim::run(const Program &program, MachineState &state,
     ls.units.resize(stats.unitNames.size());
   }
   Executor exec(program, state, cfg, programName);
+  if (!options.timing) {
+    Counters &c = stats.total;
+    for (uint64_t pc = 0; pc < program.insns.size() && !exec.halted; ++pc)
+      if (auto err = exec.step(pc, c))
+        return err;
+    c.busyCycles = 0; // durations were summed, but nothing was scheduled
+    finishEnergy(c, cfg);
+    setArea(stats, exec, cfg);
+    return stats;
+  }
   // Each instruction adds its counts straight into the counters of its
   // layer (or of the code outside every layer); the total is their sum.
   Counters outside;
@@ -379,11 +402,6 @@ llvm::Expected<Stats> rtc::sim::run(const Program &program, MachineState &state,
   finishEnergy(stats.total, cfg);
   for (LayerStats &l : stats.layers)
     finishEnergy(l.counters, cfg);
-  if (exec.maxWeightBits) {
-    stats.areaWeightBits = exec.maxWeightBits;
-    stats.areaActivationBits = exec.maxActivationBits;
-  }
-  stats.areaMm2 =
-      computeArea(cfg, stats.areaWeightBits, stats.areaActivationBits).totalMm2;
+  setArea(stats, exec, cfg);
   return stats;
 }

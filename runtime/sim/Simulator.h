@@ -48,6 +48,16 @@
 
 namespace rtc::sim {
 
+/// How much run() accounts for.
+struct RunOptions {
+  /// false: execute and count events (Stats::total's shifts, reads, writes,
+  /// MACs, transfers, host words, instructions and dynamic energy) but skip
+  /// the timing model and the per-layer counters: cycles, latency, leakage
+  /// and Stats::layers stay zero. The program is static, so a batch needs
+  /// the full profile of one sample only (rtrun times the first sample).
+  bool timing = true;
+};
+
 /// Runs \p program on \p state (which must have been created for \p cfg)
 /// until halt or the end of the instruction stream. \p layers (sorted,
 /// non-overlapping instruction ranges, e.g. the .rtbin layer table) get
@@ -59,6 +69,7 @@ llvm::Expected<Stats> run(const racetrack::Program &program,
                           MachineState &state,
                           const racetrack::DeviceConfig &cfg,
                           llvm::ArrayRef<racetrack::LayerEntry> layers = {},
-                          llvm::StringRef programName = "<program>");
+                          llvm::StringRef programName = "<program>",
+                          const RunOptions &options = {});
 
 } // namespace rtc::sim

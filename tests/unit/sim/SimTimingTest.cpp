@@ -112,3 +112,40 @@ TEST(SimTiming, LayerCyclesAddUpAndUnitSpansPerBank) {
   EXPECT_EQ(b.firstCycle, 2u);
   EXPECT_EQ(b.endCycle, 6u);
 }
+
+TEST(SimTiming, UntimedRunCountsTheSameEventsAndSameResult) {
+  DeviceConfig cfg = tinyConfig();
+  Program p;
+  p.requantTable = {{{1 << 30}, {31}, 0, -8, 7}};
+  p.insns = {mk(Opcode::Ldx, {3, 0, 8, 0}),
+             mk(Opcode::Macs, {0, 2, 0, 8, 0, 0, 2, 1, 1}),
+             mk(Opcode::Shift, {3, 1, 1}),
+             mk(Opcode::Req, {0, 0, 2, 1, 0, 1, 4, 1}),
+             mk(Opcode::Halt, {})};
+  std::vector<LayerEntry> layers = {{0, 4, "l", "Conv"}};
+  MachineState a = makeState(cfg), b = makeState(cfg);
+  for (MachineState *s : {&a, &b}) {
+    setRow(*s, 3, 0, 3, 2);
+    setRow(*s, 0, 0, 1, 2);
+    setRow(*s, 0, 1, 3, 4);
+  }
+  auto timed = run(p, a, cfg, layers, "t.rtbin");
+  ASSERT_TRUE(bool(timed)) << llvm::toString(timed.takeError());
+  RunOptions fast;
+  fast.timing = false;
+  auto untimed = run(p, b, cfg, layers, "t.rtbin", fast);
+  ASSERT_TRUE(bool(untimed)) << llvm::toString(untimed.takeError());
+  EXPECT_EQ(a.getRawRows(), b.getRawRows()); // same functional effect
+  const Counters &t = timed->total, &u = untimed->total;
+  EXPECT_EQ(u.shifts, t.shifts);
+  EXPECT_EQ(u.reads, t.reads);
+  EXPECT_EQ(u.writes, t.writes);
+  EXPECT_EQ(u.macs, t.macs);
+  EXPECT_EQ(u.insns, t.insns);
+  EXPECT_DOUBLE_EQ(u.energyPj.compute, t.energyPj.compute);
+  EXPECT_GT(t.cycles, 0u);
+  EXPECT_EQ(u.cycles, 0u);
+  EXPECT_EQ(u.energyPj.leakage, 0.0);
+  EXPECT_EQ(untimed->layers[0].counters.insns, 0u);
+  EXPECT_DOUBLE_EQ(untimed->areaMm2, timed->areaMm2);
+}
