@@ -57,7 +57,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -165,14 +164,7 @@ readSamples(llvm::StringRef path, const TensorType &sampleType, int64_t limit) {
                      "the model input {}), got {}",
                      formatShape(want), sampleType.str(), data.getType().str());
   int64_t n = limit < 0 ? got[0] : std::min(got[0], limit);
-  std::vector<Tensor> samples;
-  size_t bytes = sampleType.getSizeInBytes();
-  for (int64_t i = 0; i < n; ++i) {
-    Tensor s(sampleType);
-    std::memcpy(s.getRawMutableData(), data.getRawData() + i * bytes, bytes);
-    samples.push_back(std::move(s));
-  }
-  return samples;
+  return splitBatch(data, sampleType, n);
 }
 
 /// \returns the float32 input type of the single-input graph \p g.

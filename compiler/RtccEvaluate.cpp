@@ -92,14 +92,7 @@ splitSamples(Tensor input, const TensorType &modelType, llvm::StringRef path) {
                      "batch Nx{})",
                      input.getType().str(), want.str(),
                      formatShape(shape.drop_front()));
-  std::vector<Tensor> samples;
-  size_t bytes = want.getSizeInBytes();
-  for (int64_t i = 0; i < got[0]; ++i) {
-    Tensor s(want);
-    std::memcpy(s.getRawMutableData(), input.getRawData() + i * bytes, bytes);
-    samples.push_back(std::move(s));
-  }
-  return samples;
+  return splitBatch(input, want, got[0]);
 }
 
 /// True if \p v is produced by a Softmax, possibly behind reshapes.
@@ -246,15 +239,6 @@ static llvm::Expected<std::vector<int64_t>> readLabels(llvm::StringRef path,
   return labels;
 }
 
-/// \returns the index of the first largest element of \p t.
-static int64_t argmax(const Tensor &t) {
-  int64_t best = 0;
-  for (int64_t i = 1; i < t.getNumElements(); ++i)
-    if (t.getAsDouble(i) > t.getAsDouble(best))
-      best = i;
-  return best;
-}
-
 llvm::Error rtcc::runEvaluation(const Compiled &c,
                                  const DriverOptions &opts) {
   const Graph &floatG = *c.floatGraph, &quantG = c.graph;
@@ -282,7 +266,7 @@ llvm::Error rtcc::runEvaluation(const Compiled &c,
     auto q = interpret(quantG, in);
     if (!q)
       return q.takeError();
-    int64_t fp = argmax((*f)[0]), qp = argmax((*q)[0]);
+    int64_t fp = argmaxElement((*f)[0]), qp = argmaxElement((*q)[0]);
     floatCorrect += fp == (*labels)[s];
     quantCorrect += qp == (*labels)[s];
     agree += fp == qp;

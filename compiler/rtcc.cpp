@@ -43,7 +43,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
-#include <cstring>
 #include <optional>
 
 using namespace rtc;
@@ -457,15 +456,7 @@ loadCalibration(llvm::StringRef path, const Graph &g,
                      got.empty() ? std::string("() (a scalar)")
                                  : formatShape(got),
                      want, inType.str());
-  std::vector<Tensor> samples;
-  size_t bytes = inType.getSizeInBytes();
-  for (int64_t i = 0; i < got[0]; ++i) {
-    Tensor sample(inType);
-    std::memcpy(sample.getRawMutableData(), data.getRawData() + i * bytes,
-                bytes);
-    samples.push_back(std::move(sample));
-  }
-  return samples;
+  return splitBatch(data, inType, got[0]);
 }
 
 /// Runs \p pm on \p g, rendering nothing. \returns the wall time in seconds.

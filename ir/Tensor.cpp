@@ -174,3 +174,31 @@ bool Tensor::operator==(const Tensor &other) const {
     return true; // memcmp must not see the null data of empty storage
   return std::memcmp(getRawData(), other.getRawData(), getSizeInBytes()) == 0;
 }
+
+std::vector<Tensor> rtc::splitBatch(const Tensor &batch,
+                                    const TensorType &sampleType,
+                                    int64_t count) {
+  size_t bytes = sampleType.getSizeInBytes();
+  assert(batch.getElemType() == sampleType.elemType &&
+         "batch and samples differ in element type");
+  assert(count >= 0 && size_t(count) * bytes <= batch.getSizeInBytes() &&
+         "the batch holds fewer samples");
+  std::vector<Tensor> samples;
+  samples.reserve(size_t(count));
+  for (int64_t i = 0; i < count; ++i) {
+    Tensor s(sampleType);
+    if (bytes)
+      std::memcpy(s.getRawMutableData(), batch.getRawData() + i * bytes,
+                  bytes);
+    samples.push_back(std::move(s));
+  }
+  return samples;
+}
+
+int64_t rtc::argmaxElement(const Tensor &t) {
+  int64_t best = 0;
+  for (int64_t i = 1; i < t.getNumElements(); ++i)
+    if (t.getAsDouble(i) > t.getAsDouble(best))
+      best = i;
+  return best;
+}

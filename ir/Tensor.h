@@ -113,6 +113,17 @@ private:
   std::vector<uint64_t> storage; // 8-byte aligned backing store
 };
 
+/// \returns the first \p count samples of type \p sampleType stored back to
+/// back in \p batch (a batch along dim 0). The caller has checked that
+/// \p batch has \p sampleType's element type and holds at least \p count
+/// samples (asserted).
+std::vector<Tensor> splitBatch(const Tensor &batch,
+                               const TensorType &sampleType, int64_t count);
+
+/// \returns the index of the first largest element of \p t (as doubles;
+/// 0 for an empty tensor): the top-1 class of a logits tensor.
+int64_t argmaxElement(const Tensor &t);
+
 /// IEEE half <-> float conversions (round to nearest even).
 float halfToFloat(uint16_t h);
 uint16_t floatToHalf(float f);

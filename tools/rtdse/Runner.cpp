@@ -35,7 +35,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -113,14 +112,7 @@ static Expected<std::vector<Tensor>> splitSamples(const Tensor &data,
                      formatShape(want), type.str(), modelPath.str(),
                      data.getType().str());
   int64_t n = limit < 0 ? got[0] : std::min(got[0], limit);
-  std::vector<Tensor> samples;
-  size_t bytes = type.getSizeInBytes();
-  for (int64_t i = 0; i < n; ++i) {
-    Tensor s(type);
-    std::memcpy(s.getRawMutableData(), data.getRawData() + i * bytes, bytes);
-    samples.push_back(std::move(s));
-  }
-  return samples;
+  return splitBatch(data, type, n);
 }
 
 static Expected<Tensor> readTensor(StringRef path) {
@@ -203,14 +195,6 @@ loadModels(Manifest &m, std::vector<int64_t> &labels) {
 // Per (model, bits): quantize and evaluate the golden model
 //===----------------------------------------------------------------------===//
 
-static int64_t argmax(const Tensor &t) {
-  int64_t best = 0;
-  for (int64_t i = 1; i < t.getNumElements(); ++i)
-    if (t.getAsDouble(i) > t.getAsDouble(best))
-      best = i;
-  return best;
-}
-
 static QuantData quantizeAndEvaluate(const ModelData &model, int64_t bits,
                                      ArrayRef<int64_t> labels, bool keep) {
   QuantData q;
@@ -234,7 +218,7 @@ static QuantData quantizeAndEvaluate(const ModelData &model, int64_t bits,
                             errorText(outs.takeError()));
       return q;
     }
-    q.correct += argmax((*outs)[0]) == labels[s];
+    q.correct += argmaxElement((*outs)[0]) == labels[s];
     if (keep)
       q.goldenOutputs.push_back(std::move(*outs));
   }

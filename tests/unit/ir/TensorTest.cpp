@@ -139,3 +139,17 @@ TEST(Tensor, CopyIsDeep) {
 }
 
 } // namespace
+
+TEST(Tensor, SplitBatchAndArgmax) {
+  Tensor batch = Tensor::fromValues<float>({3, 1, 2}, {1, 2, 3, 4, 5, 6});
+  TensorType sample(DType::F32, {1, 2});
+  std::vector<Tensor> s = splitBatch(batch, sample, 2);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].getType(), sample);
+  EXPECT_EQ(s[1].getAsDouble(0), 3.0);
+  EXPECT_EQ(s[1].getAsDouble(1), 4.0);
+  EXPECT_TRUE(splitBatch(batch, sample, 0).empty());
+  // The first of equal maxima wins.
+  EXPECT_EQ(argmaxElement(Tensor::fromValues<float>({4}, {1, 7, 7, -2})), 1);
+  EXPECT_EQ(argmaxElement(Tensor::fromValues<int32_t>({3}, {-5, -9, -1})), 2);
+}
