@@ -145,18 +145,6 @@ Error dse::addSweepArg(SweepSpec &spec, StringRef arg, const DeviceConfig &base,
                  Location::unknown());
 }
 
-/// Line:col of the first `"key"` in \p text (the config reader's rule).
-static Location locateKey(StringRef text, StringRef fileName, StringRef key) {
-  size_t pos = text.find(("\"" + key + "\"").str());
-  if (pos == StringRef::npos)
-    return Location::inFile(fileName);
-  StringRef before = text.take_front(pos);
-  unsigned line = 1 + before.count('\n');
-  size_t lineStart = before.rfind('\n');
-  unsigned col = lineStart == StringRef::npos ? pos + 1 : pos - lineStart;
-  return Location::fileLineCol(fileName, line, col);
-}
-
 /// The text of a JSON scalar as --sweep would spell it; false for other
 /// kinds.
 static bool scalarText(const json::Value &v, std::string &out) {
@@ -198,7 +186,7 @@ Error dse::addSweepFile(SweepSpec &spec, StringRef text, StringRef fileName,
   }
   llvm::sort(keys);
   for (const auto &[pos, key] : keys) {
-    Location loc = locateKey(text, fileName, key);
+    Location loc = racetrack::locateJsonKey(text, fileName, key);
     std::string where = fmt::format("sweep key '{}'", key);
     const json::Array *array = object->get(key)->getAsArray();
     if (!array)

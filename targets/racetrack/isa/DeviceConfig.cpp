@@ -230,8 +230,8 @@ Error validate(const DeviceConfig &cfg) {
 // JSON reading
 //===----------------------------------------------------------------------===//
 
-/// Line:col (1-based) of the first `"key"` in \p text, else the whole file.
-static Location locateKey(StringRef text, StringRef fileName, StringRef key) {
+Location locateJsonKey(StringRef text, StringRef fileName,
+                       StringRef key) {
   size_t pos = text.find(("\"" + key + "\"").str());
   if (pos == StringRef::npos)
     return Location::inFile(fileName);
@@ -336,7 +336,7 @@ static Error checkVersion(const json::Object &object, StringRef text,
                      "missing \"version\" key (this build reads config "
                      "version {})",
                      deviceConfigVersion);
-  Location loc = locateKey(text, fileName, "version");
+  Location loc = locateJsonKey(text, fileName, "version");
   std::optional<int64_t> v = version->getAsInteger();
   if (!v)
     return emitError(loc, "version must be an integer, got {}",
@@ -377,7 +377,7 @@ Expected<DeviceConfig> parseConfigJson(StringRef text, StringRef fileName) {
     if (key == "version")
       continue;
     const json::Value &value = *object->get(key);
-    Location loc = locateKey(text, fileName, key);
+    Location loc = locateJsonKey(text, fileName, key);
     if (key == "derived") {
       if (!value.getAsObject())
         errors.add(emitError(loc, "derived must be an object, got {}",
@@ -394,7 +394,7 @@ Expected<DeviceConfig> parseConfigJson(StringRef text, StringRef fileName) {
   checkConfig(
       cfg,
       [&](StringRef key) {
-        return object->get(key) ? locateKey(text, fileName, key)
+        return object->get(key) ? locateJsonKey(text, fileName, key)
                                 : Location::inFile(fileName);
       },
       errors);

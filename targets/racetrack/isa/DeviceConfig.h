@@ -14,6 +14,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "ir/Diagnostics.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -112,6 +114,12 @@ std::vector<ConfigKeyInfo> getConfigKeyInfos();
 
 /// \returns the documented default configuration.
 DeviceConfig getDefaultConfig();
+
+/// Line:col (1-based) of the first `"key"` in the JSON \p text, or the
+/// whole of \p fileName if it does not occur: where config and sweep-file
+/// readers point their errors about a key.
+Location locateJsonKey(llvm::StringRef text, llvm::StringRef fileName,
+                       llvm::StringRef key);
 
 /// Parses and validates a JSON config. Unknown keys (with close matches),
 /// wrong types, bad enum strings, a missing or unsupported "version", JSON
