@@ -38,7 +38,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -572,40 +571,18 @@ static llvm::Error emitAsm(const Graph &g,
 //===----------------------------------------------------------------------===//
 
 /// Builds the hardware config from --config and --set and validates it.
-/// \returns the config, or errors with the exit code they deserve in
-/// \p exitCode (1 for a bad config file, 2 for a bad --set).
+/// \returns the config, or std::nullopt after reporting the error, with the
+/// exit code it deserves in \p exitCode (racetrack::loadConfigWithOverrides).
 static std::optional<racetrack::DeviceConfig> buildDeviceConfig(int &exitCode) {
-  racetrack::DeviceConfig cfg = racetrack::getDefaultConfig();
-  if (!configOpt.empty()) {
-    auto buf = llvm::MemoryBuffer::getFile(configOpt, /*IsText=*/true);
-    if (!buf) {
-      renderErrors(emitError(Location::inFile(configOpt), "cannot read: {}",
-                             buf.getError().message()),
-                   llvm::errs(), "rtcc");
-      exitCode = 1;
-      return std::nullopt;
-    }
-    auto parsed = racetrack::parseConfigJson((*buf)->getBuffer(), configOpt);
-    if (!parsed) {
-      renderErrors(parsed.takeError(), llvm::errs(), "rtcc");
-      exitCode = 1;
-      return std::nullopt;
-    }
-    cfg = *parsed;
-  }
-  for (const std::string &kv : setOpt) {
-    if (auto err = racetrack::applyOverride(cfg, kv)) {
-      renderErrors(std::move(err), llvm::errs(), "rtcc");
-      exitCode = 2;
-      return std::nullopt;
-    }
-  }
-  if (auto err = racetrack::validate(cfg)) {
-    renderErrors(std::move(err), llvm::errs(), "rtcc");
-    exitCode = configOpt.empty() ? 2 : 1;
+  std::vector<std::string> sets(setOpt.begin(), setOpt.end());
+  auto cfg = racetrack::loadConfigWithOverrides(configOpt, sets,
+                                                /*validateResult=*/true,
+                                                exitCode);
+  if (!cfg) {
+    renderErrors(cfg.takeError(), llvm::errs(), "rtcc");
     return std::nullopt;
   }
-  return cfg;
+  return *cfg;
 }
 
 int main(int argc, char **argv) {

@@ -163,23 +163,13 @@ int main(int argc, char **argv) {
     renderErrors(std::move(err), llvm::errs(), "rt-asm");
     return code;
   };
-  DeviceConfig cfg = getDefaultConfig();
-  if (!configOpt.empty()) {
-    auto buf = llvm::MemoryBuffer::getFile(configOpt, /*IsText=*/true);
-    if (!buf)
-      return report(makeError(Location::inFile(configOpt),
-                              "cannot read: " + buf.getError().message()),
-                    1);
-    auto parsed = parseConfigJson((*buf)->getBuffer(), configOpt);
-    if (!parsed)
-      return report(parsed.takeError(), 1);
-    cfg = *parsed;
-  }
-  for (const std::string &kv : setOpt)
-    if (auto err = applyOverride(cfg, kv))
-      return report(std::move(err), 2);
-  if (auto err = validate(cfg))
-    return report(std::move(err), 2);
+  int configExit = 0;
+  std::vector<std::string> sets(setOpt.begin(), setOpt.end());
+  auto loaded = loadConfigWithOverrides(configOpt, sets,
+                                        /*validateResult=*/true, configExit);
+  if (!loaded)
+    return report(loaded.takeError(), configExit);
+  DeviceConfig cfg = *loaded;
 
   auto buf = llvm::MemoryBuffer::getFile(inputOpt, /*IsText=*/true);
   if (!buf)

@@ -31,7 +31,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -318,41 +317,18 @@ static llvm::Error writeFile(llvm::StringRef path, Fn write) {
 //===----------------------------------------------------------------------===//
 
 /// Builds the hardware config from \p configPath and \p sets exactly as
-/// rtcc does. \returns the config, or std::nullopt with \p exitCode set (1
-/// for a bad config file, 2 for a bad --set).
+/// rtcc does. \returns the config, or std::nullopt after reporting the
+/// error, with \p exitCode set (racetrack::loadConfigWithOverrides).
 static std::optional<DeviceConfig>
 buildDeviceConfig(const std::string &configPath,
                   const std::vector<std::string> &sets, int &exitCode) {
-  DeviceConfig cfg = getDefaultConfig();
-  if (!configPath.empty()) {
-    auto buf = llvm::MemoryBuffer::getFile(configPath, /*IsText=*/true);
-    if (!buf) {
-      renderErrors(fail(configPath, "cannot read: " + buf.getError().message()),
-                   llvm::errs(), "rtrun");
-      exitCode = 1;
-      return std::nullopt;
-    }
-    auto parsed = parseConfigJson((*buf)->getBuffer(), configPath);
-    if (!parsed) {
-      renderErrors(parsed.takeError(), llvm::errs(), "rtrun");
-      exitCode = 1;
-      return std::nullopt;
-    }
-    cfg = *parsed;
-  }
-  for (const std::string &kv : sets) {
-    if (auto err = applyOverride(cfg, kv)) {
-      renderErrors(std::move(err), llvm::errs(), "rtrun");
-      exitCode = 2;
-      return std::nullopt;
-    }
-  }
-  if (auto err = validate(cfg)) {
-    renderErrors(std::move(err), llvm::errs(), "rtrun");
-    exitCode = configPath.empty() ? 2 : 1;
+  auto cfg = loadConfigWithOverrides(configPath, sets,
+                                     /*validateResult=*/true, exitCode);
+  if (!cfg) {
+    renderErrors(cfg.takeError(), llvm::errs(), "rtrun");
     return std::nullopt;
   }
-  return cfg;
+  return *cfg;
 }
 
 /// Reads the labels of \p numSamples samples from an integer tensor file.

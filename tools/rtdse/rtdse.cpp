@@ -174,31 +174,18 @@ static int runMerge() {
   return 0;
 }
 
-/// The base config from --config and --set. \p exitCode: 1 for a bad file,
-/// 2 for a bad --set.
+/// The base config from --config and --set (validated per sweep point, not
+/// here). \p exitCode: 1 for a bad file, 2 for a bad --set.
 static std::optional<racetrack::DeviceConfig> buildBaseConfig(int &exitCode) {
-  racetrack::DeviceConfig cfg = racetrack::getDefaultConfig();
-  if (!configOpt.empty()) {
-    auto buf = llvm::MemoryBuffer::getFile(configOpt, /*IsText=*/true);
-    auto parsed =
-        buf ? racetrack::parseConfigJson((*buf)->getBuffer(), configOpt)
-            : llvm::Expected<racetrack::DeviceConfig>(
-                  emitError(Location::inFile(configOpt), "cannot read: {}",
-                            buf.getError().message()));
-    if (!parsed) {
-      renderErrors(parsed.takeError(), llvm::errs(), "rtdse");
-      exitCode = 1;
-      return std::nullopt;
-    }
-    cfg = *parsed;
+  std::vector<std::string> sets(setOpt.begin(), setOpt.end());
+  auto cfg = racetrack::loadConfigWithOverrides(configOpt, sets,
+                                                /*validateResult=*/false,
+                                                exitCode);
+  if (!cfg) {
+    renderErrors(cfg.takeError(), llvm::errs(), "rtdse");
+    return std::nullopt;
   }
-  for (const std::string &kv : setOpt)
-    if (auto err = racetrack::applyOverride(cfg, kv)) {
-      renderErrors(std::move(err), llvm::errs(), "rtdse");
-      exitCode = 2;
-      return std::nullopt;
-    }
-  return cfg;
+  return *cfg;
 }
 
 /// Checks the flags and builds the sweep (everything but file hashes).

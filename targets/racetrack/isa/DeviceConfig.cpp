@@ -12,6 +12,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SHA256.h"
 
 #include <fmt/format.h>
@@ -452,6 +453,33 @@ Error applyOverride(DeviceConfig &cfg, StringRef keyEqualsValue) {
     return setEnum(value, key, cfg.member);
 #include "targets/racetrack/isa/DeviceConfig.def"
   return makeError(Location::unknown(), "--set: " + unknownKeyMessage(key));
+}
+
+llvm::Expected<DeviceConfig>
+loadConfigWithOverrides(StringRef configPath, ArrayRef<std::string> sets,
+                        bool validateResult, int &exitCode) {
+  DeviceConfig cfg = getDefaultConfig();
+  if (!configPath.empty()) {
+    exitCode = 1;
+    auto buf = llvm::MemoryBuffer::getFile(configPath, /*IsText=*/true);
+    if (!buf)
+      return makeError(Location::inFile(configPath),
+                       "cannot read: " + buf.getError().message());
+    auto parsed = parseConfigJson((*buf)->getBuffer(), configPath);
+    if (!parsed)
+      return parsed.takeError();
+    cfg = *parsed;
+  }
+  exitCode = 2;
+  for (const std::string &kv : sets)
+    if (auto err = applyOverride(cfg, kv))
+      return err;
+  exitCode = configPath.empty() ? 2 : 1;
+  if (validateResult)
+    if (auto err = validate(cfg))
+      return err;
+  exitCode = 0;
+  return cfg;
 }
 
 } // namespace rtc::racetrack

@@ -137,6 +137,17 @@ llvm::Error applyOverride(DeviceConfig &cfg, llvm::StringRef keyEqualsValue);
 /// tracks_per_mu >= 8, finite reals, ...). Reports every problem at once.
 llvm::Error validate(const DeviceConfig &cfg);
 
+/// The config a tool's `--config FILE` and `--set KEY=VALUE` flags describe:
+/// \p configPath's config (the default if empty) with \p sets applied in
+/// order, then validated if \p validateResult. On error \p exitCode says
+/// whose fault it is: 1 for an unreadable or invalid file (also when the
+/// file's config with the overrides fails validation), 2 for a bad --set
+/// (or the default config with the overrides failing validation).
+llvm::Expected<DeviceConfig>
+loadConfigWithOverrides(llvm::StringRef configPath,
+                        llvm::ArrayRef<std::string> sets, bool validateResult,
+                        int &exitCode);
+
 /// \returns the canonical pretty JSON text of \p cfg (keys in table order,
 /// shortest round-trip doubles, a trailing "derived" object, final newline).
 /// parseConfigJson(toJson(c)) == c for every valid c.
