@@ -33,6 +33,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/OnnxImporter.h"
 #include "ir/Diagnostics.h"
+#include "ir/FileIO.h"
 #include "ir/Graph.h"
 #include "ir/TensorFile.h"
 #include "ir/reference/Interpreter.h"
@@ -562,19 +563,12 @@ static llvm::json::Value toJson(const BenchOptions &opts,
 
 static llvm::Error writeJson(const BenchOptions &opts,
                              llvm::ArrayRef<ModelResult> results) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(opts.jsonPath, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return emitError(Location::inFile(opts.jsonPath),
-                     "cannot open for writing: {}", ec.message());
-  os << llvm::formatv("{0:2}", toJson(opts, results)) << "\n";
-  os.close();
-  if (os.has_error()) {
-    std::string msg = os.error().message();
-    os.clear_error();
-    return emitError(Location::inFile(opts.jsonPath), "cannot write: {}", msg);
-  }
-  return llvm::Error::success();
+  return writeFile(
+      opts.jsonPath,
+      [&](llvm::raw_ostream &os) {
+        os << llvm::formatv("{0:2}", toJson(opts, results)) << "\n";
+      },
+      /*text=*/true);
 }
 
 //===----------------------------------------------------------------------===//

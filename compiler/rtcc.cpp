@@ -24,6 +24,7 @@
 #include "compiler/RtccPlacement.h"
 #include "compiler/onnx/OnnxImporter.h"
 #include "ir/Diagnostics.h"
+#include "ir/FileIO.h"
 #include "ir/Graph.h"
 #include "ir/Printer.h"
 #include "ir/TensorFile.h"
@@ -397,13 +398,10 @@ buildOptions(const InstrumentationFlags &flags) {
 //===----------------------------------------------------------------------===//
 
 static llvm::Error emitIr(const Graph &g, const DriverOptions &opts) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(opts.outputPath, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return emitError(Location::inFile(opts.outputPath),
-                     "cannot open for writing: {}", ec.message());
-  printGraph(g, os, opts.print);
-  return llvm::Error::success();
+  return writeFile(
+      opts.outputPath,
+      [&](llvm::raw_ostream &os) { printGraph(g, os, opts.print); },
+      /*text=*/true);
 }
 
 //===----------------------------------------------------------------------===//
@@ -557,13 +555,8 @@ static llvm::Error emitAsm(const Graph &g,
     llvm::outs() << text;
     return llvm::Error::success();
   }
-  std::error_code ec;
-  llvm::raw_fd_ostream os(opts.outputPath, ec);
-  if (ec)
-    return emitError(Location::inFile(opts.outputPath), "cannot write: {}",
-                     ec.message());
-  os << text;
-  return llvm::Error::success();
+  return writeFile(opts.outputPath,
+                   [&](llvm::raw_ostream &os) { os << text; });
 }
 
 //===----------------------------------------------------------------------===//

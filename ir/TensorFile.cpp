@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "ir/TensorFile.h"
 
+#include "ir/FileIO.h"
 #include "ir/TensorFileUtils.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -432,16 +433,5 @@ llvm::Error rtc::writeTensorFile(llvm::StringRef path, const Tensor &t,
                    t.getSizeInBytes());
     break;
   }
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return fileError(path, "cannot open for writing: " + ec.message());
-  os << bytes;
-  os.close();
-  if (os.has_error()) {
-    std::string msg = "cannot write: " + os.error().message();
-    os.clear_error();
-    return fileError(path, msg);
-  }
-  return llvm::Error::success();
+  return writeFile(path, [&](llvm::raw_ostream &os) { os << bytes; });
 }

@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ir/Diagnostics.h"
+#include "ir/FileIO.h"
 #include "ir/TensorFile.h"
 #include "runtime/sim/HostIO.h"
 #include "targets/racetrack/isa/DeviceConfig.h"
@@ -295,23 +296,6 @@ static void writeTrace(llvm::raw_ostream &os, const sim::Stats &stats,
   os << llvm::formatv("{0:2}", trace) << "\n";
 }
 
-/// Opens \p path and calls \p write on it.
-template <typename Fn>
-static llvm::Error writeFile(llvm::StringRef path, Fn write) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return fail(path, "cannot open for writing: " + ec.message());
-  write(os);
-  os.close();
-  if (os.has_error()) {
-    std::string msg = "cannot write: " + os.error().message();
-    os.clear_error();
-    return fail(path, msg);
-  }
-  return llvm::Error::success();
-}
-
 //===----------------------------------------------------------------------===//
 // main
 //===----------------------------------------------------------------------===//
@@ -475,18 +459,24 @@ int main(int argc, char **argv) {
       return report(std::move(err));
   }
   if (!profileJsonOpt.empty())
-    if (auto err = writeFile(profileJsonOpt, [&](llvm::raw_ostream &o) {
-          sim::printStatsJson(o, result->stats, *cfg);
-        }))
+    if (auto err = writeFile(
+            profileJsonOpt,
+            [&](llvm::raw_ostream &o) {
+              sim::printStatsJson(o, result->stats, *cfg);
+            },
+            /*text=*/true))
       return report(std::move(err));
   if (!csvOpt.empty())
     if (auto err = writeFile(
-            csvOpt, [&](llvm::raw_ostream &o) { writeCsv(o, result->stats); }))
+            csvOpt,
+            [&](llvm::raw_ostream &o) { writeCsv(o, result->stats); },
+            /*text=*/true))
       return report(std::move(err));
   if (!traceOpt.empty())
-    if (auto err = writeFile(traceOpt, [&](llvm::raw_ostream &o) {
-          writeTrace(o, result->stats, *cfg);
-        }))
+    if (auto err = writeFile(
+            traceOpt,
+            [&](llvm::raw_ostream &o) { writeTrace(o, result->stats, *cfg); },
+            /*text=*/true))
       return report(std::move(err));
   return 0;
 }

@@ -28,6 +28,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/OnnxImporter.h"
 #include "ir/Diagnostics.h"
+#include "ir/FileIO.h"
 #include "ir/Graph.h"
 #include "ir/Printer.h"
 #include "ir/reference/Interpreter.h"
@@ -483,9 +484,9 @@ int main(int argc, char **argv) {
     failed += totals[i][Status::Fail];
   }
   if (!summaryOpt.empty())
-    if (auto err = writeTextFile(summaryOpt, [&](llvm::raw_ostream &os) {
+    if (auto err = writeFile(summaryOpt, [&](llvm::raw_ostream &os) {
           writeSummary(os, results, *configs, totals);
-        })) {
+        }, /*text=*/true)) {
       renderErrors(std::move(err), llvm::errs(), "rtc-backend-conformance");
       return 2;
     }

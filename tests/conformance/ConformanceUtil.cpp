@@ -135,21 +135,3 @@ std::string conformance::escapeMarkdown(llvm::StringRef s) {
   return out;
 }
 
-llvm::Error conformance::writeTextFile(
-    llvm::StringRef path, llvm::function_ref<void(llvm::raw_ostream &)> write) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
-  if (!ec) {
-    write(os);
-    os.close();
-    if (os.has_error()) {
-      ec = os.error();
-      os.clear_error();
-    }
-  }
-  if (ec)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "cannot write '" + path.str() +
-                                       "': " + ec.message());
-  return llvm::Error::success();
-}

@@ -69,9 +69,5 @@ std::string getOpsetProblem(const onnx::ModelSummary &s);
 /// spaces.
 std::string escapeMarkdown(llvm::StringRef s);
 
-/// Writes \p path (text) by calling \p write. Errors (without location):
-/// "cannot write '<path>': <reason>".
-llvm::Error writeTextFile(llvm::StringRef path,
-                          llvm::function_ref<void(llvm::raw_ostream &)> write);
 
 } // namespace rtc::conformance

@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/OnnxImporter.h"
 #include "ir/Diagnostics.h"
+#include "ir/FileIO.h"
 #include "ir/Graph.h"
 #include "ir/reference/Interpreter.h"
 #include "tests/conformance/ConformanceUtil.h"
@@ -264,9 +265,9 @@ int main(int argc, char **argv) {
                               totals[Status::Pass], totals[Status::Fail],
                               totals[Status::Skip]);
   if (!summaryOpt.empty())
-    if (auto err = writeTextFile(summaryOpt, [&](llvm::raw_ostream &os) {
+    if (auto err = writeFile(summaryOpt, [&](llvm::raw_ostream &os) {
           writeSummary(os, results, totals);
-        })) {
+        }, /*text=*/true)) {
       renderErrors(std::move(err), llvm::errs(), "rtc-conformance");
       return 2;
     }

@@ -6,6 +6,7 @@
 #include "tools/rtdse/Manifest.h"
 
 #include "ir/Diagnostics.h"
+#include "ir/FileIO.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -276,4 +277,10 @@ Error dse::checkSameSweep(const Manifest &a, const Manifest &b, StringRef nameA,
   if (!(a.spec == b.spec))
     return differ("the sweep axes, bit widths or placements");
   return Error::success();
+}
+
+Error dse::writeManifestFile(const Manifest &m, StringRef outDir) {
+  SmallString<256> path(outDir);
+  sys::path::append(path, "sweep.json");
+  return writeFile(path, [&](raw_ostream &os) { os << manifestToJson(m); });
 }

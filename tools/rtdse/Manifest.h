@@ -63,6 +63,9 @@ llvm::Expected<std::string> hashFile(llvm::StringRef path);
 /// \returns the manifest as pretty JSON (deterministic; final newline).
 std::string manifestToJson(const Manifest &m);
 
+/// Writes manifestToJson(\p m) to \p outDir/sweep.json.
+llvm::Error writeManifestFile(const Manifest &m, llvm::StringRef outDir);
+
 /// Parses manifestToJson's output; errors are located in \p fileName.
 llvm::Expected<Manifest> parseManifest(llvm::StringRef text,
                                        llvm::StringRef fileName);

@@ -78,16 +78,8 @@ Expected<MergeSummary> dse::mergeSweeps(ArrayRef<std::string> dirs,
     assert(copied && "loadTable found every point");
     (void)copied;
   }
-  SmallString<256> manifestPath(outDir);
-  sys::path::append(manifestPath, "sweep.json");
-  {
-    std::error_code ec;
-    raw_fd_ostream os(manifestPath, ec, sys::fs::OF_None);
-    if (ec)
-      return emitError(Location::inFile(manifestPath), "cannot write: {}",
-                       ec.message());
-    os << manifestToJson(merged);
-  }
+  if (Error err = writeManifestFile(merged, outDir))
+    return err;
   if (Error err = writeReports(*table, outDir))
     return err;
   return summary;

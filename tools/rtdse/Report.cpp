@@ -8,6 +8,7 @@
 #include "tools/rtdse/Report.h"
 
 #include "ir/Diagnostics.h"
+#include "ir/FileIO.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -356,21 +357,11 @@ std::vector<std::string> dse::getReportFileNames() {
           "energy_latency.svg", "accuracy_energy.svg", "area_latency.svg"};
 }
 
-static Error writeFile(StringRef dir, StringRef name, StringRef text) {
+/// Writes \p text to \p dir/\p name.
+static Error writeReportFile(StringRef dir, StringRef name, StringRef text) {
   SmallString<256> path(dir);
   sys::path::append(path, name);
-  std::error_code ec;
-  raw_fd_ostream os(path, ec, sys::fs::OF_None);
-  if (ec)
-    return emitError(Location::inFile(path), "cannot write: {}", ec.message());
-  os << text;
-  os.close();
-  if (os.has_error()) {
-    std::string message = os.error().message();
-    os.clear_error();
-    return emitError(Location::inFile(path), "cannot write: {}", message);
-  }
-  return Error::success();
+  return writeFile(path, [&](raw_ostream &os) { os << text; });
 }
 
 Error dse::writeReports(const SweepTable &table, StringRef outDir) {
@@ -383,7 +374,7 @@ Error dse::writeReports(const SweepTable &table, StringRef outDir) {
                          renderSvg(makeAccuracyEnergyPlot(table, a)),
                          renderSvg(makeAreaLatencyPlot(table, a))};
   for (size_t i = 0; i < names.size(); ++i)
-    if (Error err = writeFile(outDir, names[i], texts[i]))
+    if (Error err = writeReportFile(outDir, names[i], texts[i]))
       return err;
   return Error::success();
 }

@@ -369,17 +369,6 @@ static bool hasResult(StringRef outDir, StringRef id) {
   return r->id == id;
 }
 
-static Error writeManifest(const Manifest &m, StringRef outDir) {
-  SmallString<256> path(outDir);
-  sys::path::append(path, "sweep.json");
-  std::error_code ec;
-  raw_fd_ostream os(path, ec, sys::fs::OF_None);
-  if (ec)
-    return emitError(Location::inFile(path), "cannot write: {}", ec.message());
-  os << manifestToJson(m);
-  return Error::success();
-}
-
 Expected<RunSummary> dse::runSweep(RunOptions &opts, raw_ostream &log) {
   Clock::time_point start = Clock::now();
   Manifest &m = opts.manifest;
@@ -390,7 +379,7 @@ Expected<RunSummary> dse::runSweep(RunOptions &opts, raw_ostream &log) {
   if (std::error_code ec = sys::fs::create_directories(opts.outDir))
     return emitError(Location::inFile(opts.outDir), "cannot create: {}",
                      ec.message());
-  if (Error err = writeManifest(m, opts.outDir))
+  if (Error err = writeManifestFile(m, opts.outDir))
     return err;
 
   // The shard's points, and which of them are already done.

@@ -11,6 +11,7 @@
 #include "targets/racetrack/isa/RtBin.h"
 
 #include "ir/Diagnostics.h"
+#include "ir/FileIO.h"
 #include "ir/QuantMath.h"
 #include "targets/racetrack/isa/RtBinImpl.h"
 
@@ -465,18 +466,7 @@ llvm::Error rtc::racetrack::writeRtBinFile(llvm::StringRef path,
   if (auto err = checkRtBin(file, path))
     return err;
   std::string bytes = serializeRtBin(file);
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return fail(path, "cannot open for writing: " + ec.message());
-  os << bytes;
-  os.close();
-  if (os.has_error()) {
-    std::string msg = "cannot write: " + os.error().message();
-    os.clear_error();
-    return fail(path, msg);
-  }
-  return llvm::Error::success();
+  return writeFile(path, [&](llvm::raw_ostream &os) { os << bytes; });
 }
 
 std::string rtc::racetrack::formatDigest(const Sha256Digest &digest) {
